@@ -1,0 +1,362 @@
+import type { Backend, DType, Handle, Operand, TensorInfo, TypedArray } from '../backend/types.js';
+import { Rng } from './random.js';
+import { type Storage, Tensor, Variable, sizeOf } from './tensor.js';
+
+/**
+ * A gradient rule: given the gradient `dy` of the loss with respect to a kernel's output, return the
+ * gradient with respect to each input (`null` for inputs that are not differentiable, such as indices).
+ *
+ * @example
+ * ```ts
+ * const expGrad: nr.GradFn = (dy, _inputs, y) => [nr.mul(dy, y)];
+ * ```
+ */
+export type GradFn<A = unknown> = (
+  dy: Tensor,
+  inputs: readonly Tensor[],
+  output: Tensor,
+  attrs: A,
+) => readonly (Tensor | null)[];
+
+/**
+ * One dispatch of a kernel, as ops describe it to the engine.
+ *
+ * @example
+ * ```ts
+ * engine().runKernel({ name: 'exp', inputs: [x], out: { shape: x.shape, dtype: 'float32' },
+ *   run: (b, [xo]) => b.kernels.unary('exp', xo!, { shape: x.shape, dtype: 'float32' }), grad: expGrad });
+ * ```
+ */
+export interface KernelCall<A = unknown> {
+  /** Kernel or op name, used by the tape and in error messages. */
+  readonly name: string;
+  readonly inputs: readonly Tensor[];
+  /** Validated output metadata. */
+  readonly out: TensorInfo;
+  /** Runs on the active backend with the inputs' operands; returns the output handle. */
+  readonly run: (backend: Backend, inputs: readonly Operand[]) => Handle;
+  /** Gradient rule; omit for non-differentiable kernels. */
+  readonly grad?: GradFn<A>;
+  readonly attrs?: A;
+}
+
+/** @internal A recorded kernel call. */
+export interface TapeNode {
+  readonly name: string;
+  readonly inputs: readonly Tensor[];
+  readonly output: Tensor;
+  readonly grad: GradFn<unknown>;
+  readonly attrs: unknown;
+}
+
+/** @internal A recording tape and the intermediates it keeps alive for the backward pass. */
+export interface Tape {
+  readonly nodes: TapeNode[];
+  readonly owned: Tensor[];
+}
+
+interface Scope {
+  readonly name: string;
+  readonly tensors: Tensor[];
+}
+
+/**
+ * Live-memory figures returned by {@link memory}.
+ *
+ * @example
+ * ```ts
+ * const { numTensors, numBytes } = nr.memory();
+ * ```
+ */
+export interface MemoryInfo {
+  /** Live tensors, variables included. */
+  readonly numTensors: number;
+  /** Distinct data buffers (reshapes share one). */
+  readonly numDataBuffers: number;
+  /** Bytes held by those buffers. */
+  readonly numBytes: number;
+}
+
+const BYTES: Record<DType, number> = { float32: 4, int32: 4, bool: 1 };
+
+/**
+ * The engine: the single dispatch point for kernels, scopes for {@link tidy}, the gradient tape and the
+ * seeded random generator. There is one engine per process, reached with {@link engine}.
+ *
+ * @example
+ * ```ts
+ * const e = nr.engine();
+ * console.log(e.backendName);
+ * ```
+ */
+export class Engine {
+  private activeBackend: Backend | null = null;
+  private scopes: Scope[] = [];
+  private tapes: Tape[] = [];
+  private liveTensors = 0;
+  private liveBuffers = 0;
+  private liveBytes = 0;
+  private variableCount = 0;
+  private pauseDepth = 0;
+  /** When true, every float kernel's output is checked for NaN/Infinity (needs `readSync`). */
+  debug = false;
+  /** The one seeded generator for weights, shuffling and dropout. */
+  readonly rng = new Rng();
+
+  /** The active backend; throws a clear error when none is set. */
+  get backend(): Backend {
+    if (!this.activeBackend) {
+      throw new Error(
+        "No backend is set: call 'await nr.setBackend(cpu())' with cpu from '@neurona/backend-cpu' (or another backend) first",
+      );
+    }
+    return this.activeBackend;
+  }
+
+  /** Name of the active backend, or `null`. */
+  get backendName(): string | null {
+    return this.activeBackend?.name ?? null;
+  }
+
+  /** @internal */
+  setBackendSync(b: Backend): void {
+    this.activeBackend = b;
+  }
+
+  /** True while a gradient tape records. */
+  get isRecording(): boolean {
+    return this.tapes.length > 0 && this.pauseDepth === 0;
+  }
+
+  /** Live memory figures. */
+  memory(): MemoryInfo {
+    return { numTensors: this.liveTensors, numDataBuffers: this.liveBuffers, numBytes: this.liveBytes };
+  }
+
+  // ---------------------------------------------------------------- tensors
+
+  /** @internal Wrap a fresh handle of the active backend in a tracked tensor. */
+  makeTensor(handle: Handle, info: TensorInfo, backend: Backend = this.backend): Tensor {
+    const storage = this.newStorage(handle, info, backend);
+    return this.track(new Tensor(storage, info.shape, info.dtype));
+  }
+
+  /** @internal Upload host data to the active backend as a tracked tensor. */
+  upload(data: TypedArray, info: TensorInfo): Tensor {
+    const b = this.backend;
+    return this.makeTensor(b.upload(data, info), info, b);
+  }
+
+  /** @internal A new tensor viewing `source`'s storage with another shape (reshape). */
+  view(source: Tensor, shape: readonly number[]): Tensor {
+    source.storage.refCount++;
+    return this.track(new Tensor(source.storage, shape, source.dtype));
+  }
+
+  /** @internal Create an untracked variable holding a reference to `initial`'s storage. */
+  makeVariable(initial: Tensor, name: string | undefined, trainable: boolean): Variable {
+    initial.storage.refCount++;
+    const v = new Variable(
+      initial.storage,
+      initial.shape,
+      initial.dtype,
+      name ?? `variable_${this.variableCount++}`,
+      trainable,
+    );
+    this.liveTensors++;
+    return v;
+  }
+
+  /** @internal Point a variable at new storage, releasing the old. */
+  replaceStorage(v: Variable, storage: Storage): void {
+    storage.refCount++;
+    this.release(v.storage);
+    v.storage = storage;
+  }
+
+  /** @internal */
+  disposeTensor(t: Tensor): void {
+    if (t.disposedFlag) return;
+    t.disposedFlag = true;
+    this.liveTensors--;
+    this.release(t.storage);
+  }
+
+  private newStorage(handle: Handle, info: TensorInfo, backend: Backend): Storage {
+    const bytes = sizeOf(info.shape) * BYTES[info.dtype];
+    this.liveBuffers++;
+    this.liveBytes += bytes;
+    return { handle, backend, bytes, refCount: 1 };
+  }
+
+  private release(s: Storage): void {
+    if (--s.refCount === 0) {
+      this.liveBuffers--;
+      this.liveBytes -= s.bytes;
+      s.backend.dispose(s.handle);
+    }
+  }
+
+  private track(t: Tensor): Tensor {
+    this.liveTensors++;
+    const scope = this.scopes[this.scopes.length - 1];
+    if (scope) scope.tensors.push(t);
+    return t;
+  }
+
+  // ---------------------------------------------------------------- dispatch
+
+  /** Run one kernel on the active backend: the single dispatch point (tape, leak counts, debug checks). */
+  runKernel<A>(call: KernelCall<A>): Tensor {
+    const b = this.backend;
+    const operands: Operand[] = new Array(call.inputs.length);
+    for (let i = 0; i < call.inputs.length; i++) {
+      const t = call.inputs[i]!;
+      if (t.disposedFlag) {
+        throw new Error(`${call.name}: input ${i} (shape [${t.shape.join(', ')}]) is disposed`);
+      }
+      if (t.storage.backend !== b) {
+        throw new Error(
+          `${call.name}: input ${i} lives on backend '${t.storage.backend.name}' but the active backend is '${b.name}'; move it explicitly with nr.moveTo(tensor)`,
+        );
+      }
+      operands[i] = { handle: t.storage.handle, shape: t.shape, dtype: t.dtype };
+    }
+    const handle = call.run(b, operands);
+    const out = this.makeTensor(handle, call.out, b);
+    if (this.debug) this.checkFinite(call.name, out);
+    if (call.grad) this.recordNode(call.name, call.inputs, out, call.grad as GradFn<unknown>, call.attrs);
+    return out;
+  }
+
+  private checkFinite(name: string, t: Tensor): void {
+    if (t.dtype !== 'float32' || !t.storage.backend.readSync) return;
+    const d = t.storage.backend.readSync(t.storage.handle);
+    for (let i = 0; i < d.length; i++) {
+      if (!Number.isFinite(d[i]!)) {
+        throw new Error(`${name}: produced ${d[i]} at flat index ${i} of output [${t.shape.join(', ')}] (debug mode)`);
+      }
+    }
+  }
+
+  /** @internal Record a node computed outside runKernel (reshape views, customGrad) on active tapes. */
+  recordNode(name: string, inputs: readonly Tensor[], output: Tensor, grad: GradFn<unknown>, attrs?: unknown): void {
+    if (this.tapes.length === 0 || this.pauseDepth > 0) return;
+    const node: TapeNode = { name, inputs, output, grad, attrs };
+    for (const tape of this.tapes) tape.nodes.push(node);
+  }
+
+  /** @internal Run `fn` without recording on any tape (intermediates are still kept for the backward pass). */
+  paused<T>(fn: () => T): T {
+    this.pauseDepth++;
+    try {
+      return fn();
+    } finally {
+      this.pauseDepth--;
+    }
+  }
+
+  // ---------------------------------------------------------------- scopes
+
+  /** Run `fn` in a scope: tensors it creates are disposed at the end, except those it returns or keeps. */
+  scoped<T>(name: string, fn: () => T): T {
+    const scope: Scope = { name, tensors: [] };
+    this.scopes.push(scope);
+    let result: T;
+    try {
+      result = fn();
+    } catch (e) {
+      this.endScope(scope, new Set());
+      throw e;
+    }
+    if (result instanceof Promise) {
+      this.endScope(scope, new Set());
+      throw new Error(
+        `tidy('${name}'): the function returned a Promise; tidy is synchronous (use 'await' outside tidy)`,
+      );
+    }
+    this.endScope(scope, collectTensors(result));
+    return result;
+  }
+
+  private endScope(scope: Scope, keep: Set<Tensor>): void {
+    const popped = this.scopes.pop();
+    if (popped !== scope) throw new Error('tidy: scopes were closed out of order');
+    const parent = this.scopes[this.scopes.length - 1];
+    const tape = this.tapes[this.tapes.length - 1];
+    for (const t of scope.tensors) {
+      if (t.disposedFlag || keptTensors.has(t)) continue;
+      if (keep.has(t)) {
+        if (parent) parent.tensors.push(t);
+      } else if (tape) {
+        tape.owned.push(t); // the backward pass may need it; freed when the tape is released
+      } else {
+        this.disposeTensor(t);
+      }
+    }
+  }
+
+  /** Exclude a tensor from disposal by enclosing scopes. */
+  keep<T extends Tensor>(t: T): T {
+    keptTensors.add(t);
+    return t;
+  }
+
+  // ---------------------------------------------------------------- tape
+
+  /** @internal Start recording kernel calls. */
+  startTape(): Tape {
+    const tape: Tape = { nodes: [], owned: [] };
+    this.tapes.push(tape);
+    return tape;
+  }
+
+  /** @internal Stop recording on `tape` (its intermediates stay alive until {@link releaseTape}). */
+  stopTape(tape: Tape): void {
+    const top = this.tapes.pop();
+    if (top !== tape) throw new Error('gradient tapes were closed out of order');
+  }
+
+  /** @internal Free the intermediates a tape kept alive, except `keep`; hand them to an outer tape if any. */
+  releaseTape(tape: Tape, keep: Set<Tensor>): void {
+    const outer = this.tapes[this.tapes.length - 1];
+    const parent = this.scopes[this.scopes.length - 1];
+    for (const t of tape.owned) {
+      if (t.disposedFlag) continue;
+      if (keep.has(t)) {
+        if (parent) parent.tensors.push(t);
+      } else if (outer) outer.owned.push(t);
+      else this.disposeTensor(t);
+    }
+    tape.owned.length = 0;
+    tape.nodes.length = 0;
+  }
+}
+
+const keptTensors = new WeakSet<Tensor>();
+
+/** @internal Every tensor inside a (possibly nested) result value. */
+export function collectTensors(value: unknown, out: Set<Tensor> = new Set()): Set<Tensor> {
+  if (value instanceof Tensor) out.add(value);
+  else if (Array.isArray(value)) for (const v of value) collectTensors(v, out);
+  else if (value instanceof Map) for (const v of value.values()) collectTensors(v, out);
+  else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const v of Object.values(value)) collectTensors(v, out);
+  }
+  return out;
+}
+
+let theEngine: Engine | null = null;
+
+/**
+ * The process-wide engine.
+ *
+ * @example
+ * ```ts
+ * nr.engine().debug = true; // check every kernel output for NaN
+ * ```
+ */
+export function engine(): Engine {
+  if (!theEngine) theEngine = new Engine();
+  return theEngine;
+}
