@@ -1,6 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { projectConfig } from '../../vitest.shared.js';
 
-export default defineConfig({
-  resolve: { conditions: ['@neurona/source'] },
-  test: { name: 'backend-cpu', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], testTimeout: 60_000 },
-});
+export default projectConfig('backend-cpu');

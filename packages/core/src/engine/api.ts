@@ -1,5 +1,5 @@
 import type { Backend } from '../backend/types.js';
-import { type MemoryInfo, collectTensors, engine } from './engine.js';
+import { collectTensors, engine, type MemoryInfo } from './engine.js';
 import type { Tensor } from './tensor.js';
 
 /**

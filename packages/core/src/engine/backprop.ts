@@ -1,7 +1,7 @@
 import { add } from '../ops/binary.js';
 import { fmt } from '../ops/util.js';
 import type { TapeNode } from './engine.js';
-import { type Tensor, shapesEqual } from './tensor.js';
+import { shapesEqual, type Tensor } from './tensor.js';
 
 /**
  * Reverse-mode accumulation over a recorded tape: walks the nodes that lie on a path from `xs` to `y`
@@ -10,7 +10,12 @@ import { type Tensor, shapesEqual } from './tensor.js';
  *
  * @internal
  */
-export function backprop(nodes: readonly TapeNode[], y: Tensor, dy: Tensor, xs: readonly Tensor[]): Map<number, Tensor> {
+export function backprop(
+  nodes: readonly TapeNode[],
+  y: Tensor,
+  dy: Tensor,
+  xs: readonly Tensor[],
+): Map<number, Tensor> {
   // Forward pass: which tensors depend on some x.
   const fromX = new Set<number>(xs.map((x) => x.id));
   const onForward: boolean[] = nodes.map((node) => {

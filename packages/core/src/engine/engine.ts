@@ -1,6 +1,6 @@
 import type { Backend, DType, Handle, Operand, TensorInfo, TypedArray } from '../backend/types.js';
 import { Rng } from './random.js';
-import { type Storage, Tensor, Variable, sizeOf } from './tensor.js';
+import { type Storage, sizeOf, Tensor, Variable } from './tensor.js';
 
 /**
  * A gradient rule: given the gradient `dy` of the loss with respect to a kernel's output, return the
@@ -58,6 +58,8 @@ export interface Tape {
 interface Scope {
   readonly name: string;
   readonly tensors: Tensor[];
+  /** Under a tape, keep every intermediate (not only recorded ones) until the tape is released. */
+  readonly keepForTape: boolean;
 }
 
 /**
@@ -216,8 +218,12 @@ export class Engine {
         throw new Error(`${call.name}: input ${i} (shape [${t.shape.join(', ')}]) is disposed`);
       }
       if (t.storage.backend !== b) {
+        const where =
+          t.storage.backend.name === b.name
+            ? `another '${b.name}' backend instance than the active one`
+            : `backend '${t.storage.backend.name}' but the active backend is '${b.name}'`;
         throw new Error(
-          `${call.name}: input ${i} lives on backend '${t.storage.backend.name}' but the active backend is '${b.name}'; move it explicitly with nr.moveTo(tensor)`,
+          `${call.name}: input ${i} lives on ${where}; move it explicitly with nr.moveTo(tensor)`,
         );
       }
       operands[i] = { handle: t.storage.handle, shape: t.shape, dtype: t.dtype };
@@ -234,15 +240,25 @@ export class Engine {
     const d = t.storage.backend.readSync(t.storage.handle);
     for (let i = 0; i < d.length; i++) {
       if (!Number.isFinite(d[i]!)) {
-        throw new Error(`${name}: produced ${d[i]} at flat index ${i} of output [${t.shape.join(', ')}] (debug mode)`);
+        throw new Error(
+          `${name}: produced ${d[i]} at flat index ${i} of output [${t.shape.join(', ')}] (debug mode)`,
+        );
       }
     }
   }
 
   /** @internal Record a node computed outside runKernel (reshape views, customGrad) on active tapes. */
-  recordNode(name: string, inputs: readonly Tensor[], output: Tensor, grad: GradFn<unknown>, attrs?: unknown): void {
+  recordNode(
+    name: string,
+    inputs: readonly Tensor[],
+    output: Tensor,
+    grad: GradFn<unknown>,
+    attrs?: unknown,
+  ): void {
     if (this.tapes.length === 0 || this.pauseDepth > 0) return;
     const node: TapeNode = { name, inputs, output, grad, attrs };
+    for (const t of inputs) t.taped = true;
+    output.taped = true;
     for (const tape of this.tapes) tape.nodes.push(node);
   }
 
@@ -259,8 +275,8 @@ export class Engine {
   // ---------------------------------------------------------------- scopes
 
   /** Run `fn` in a scope: tensors it creates are disposed at the end, except those it returns or keeps. */
-  scoped<T>(name: string, fn: () => T): T {
-    const scope: Scope = { name, tensors: [] };
+  scoped<T>(name: string, fn: () => T, options: { keepForTape?: boolean } = {}): T {
+    const scope: Scope = { name, tensors: [], keepForTape: options.keepForTape ?? false };
     this.scopes.push(scope);
     let result: T;
     try {
@@ -288,7 +304,7 @@ export class Engine {
       if (t.disposedFlag || keptTensors.has(t)) continue;
       if (keep.has(t)) {
         if (parent) parent.tensors.push(t);
-      } else if (tape) {
+      } else if (tape && (t.taped || scope.keepForTape)) {
         tape.owned.push(t); // the backward pass may need it; freed when the tape is released
       } else {
         this.disposeTensor(t);

@@ -69,7 +69,7 @@ export async function gradCheck(
 
   const analytic = grads((...xs: Tensor[]) => sum(mul(f(...xs), rTensor)))([...inputs]);
   const analyticData = await Promise.all(analytic.map((g) => g.data()));
-  analytic.forEach((g) => g.dispose());
+  for (const g of analytic) g.dispose();
 
   const loss = async (xs: readonly Tensor[]): Promise<number> => {
     const y = e.scoped('gradCheck', () => f(...xs));

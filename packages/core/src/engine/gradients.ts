@@ -1,9 +1,9 @@
-import { cast } from '../ops/shape.js';
 import { onesLike, zerosLike } from '../ops/creation.js';
+import { cast } from '../ops/shape.js';
 import { fmt } from '../ops/util.js';
 import { backprop } from './backprop.js';
-import { type GradFn, type TapeNode, collectTensors, engine } from './engine.js';
-import { type Tensor, Variable, shapesEqual } from './tensor.js';
+import { collectTensors, engine, type GradFn, type TapeNode } from './engine.js';
+import { shapesEqual, type Tensor, Variable } from './tensor.js';
 
 /**
  * Value of a function and its gradients with respect to each argument.
@@ -21,7 +21,8 @@ export interface ValueAndGrads {
 function checkArgs(xs: readonly Tensor[], what: string): void {
   xs.forEach((x, i) => {
     x.assertLive(`${what}: argument ${i}`);
-    if (x.dtype !== 'float32') throw new Error(`${what}: argument ${i} must be float32 to be differentiated, got ${x.dtype}`);
+    if (x.dtype !== 'float32')
+      throw new Error(`${what}: argument ${i} must be float32 to be differentiated, got ${x.dtype}`);
   });
 }
 
@@ -60,6 +61,12 @@ function differentiate(
   });
 }
 
+/** Drop the value of a differentiation (unless it is an input or a gradient itself). */
+function gradsOnly(r: { value: Tensor; grads: Tensor[]; xs: readonly Tensor[] }): Tensor[] {
+  if (!r.xs.includes(r.value) && !r.grads.includes(r.value)) r.value.dispose();
+  return r.grads;
+}
+
 /**
  * Gradient function of `f(x)`: returns `df/dx` (with `dy` as the upstream gradient, default ones).
  *
@@ -72,7 +79,7 @@ function differentiate(
 export function grad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => Tensor {
   return (x, dy) => {
     checkArgs([x], 'grad');
-    return differentiate('grad', () => f(x), [x], dy).grads[0]!;
+    return gradsOnly(differentiate('grad', () => f(x), [x], dy))[0]!;
   };
 }
 
@@ -88,7 +95,7 @@ export function grad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => Tens
 export function grads(f: (...xs: Tensor[]) => Tensor): (xs: Tensor[], dy?: Tensor) => Tensor[] {
   return (xs, dy) => {
     checkArgs(xs, 'grads');
-    return differentiate('grads', () => f(...xs), xs, dy).grads;
+    return gradsOnly(differentiate('grads', () => f(...xs), xs, dy));
   };
 }
 
@@ -150,7 +157,8 @@ export function variableGrads(
   };
   return engine().scoped('variableGrads', () => {
     const r = differentiate('variableGrads', f, varList ?? findVariables, undefined);
-    if (r.value.size !== 1) throw new Error(`variableGrads: f must return a scalar, got shape ${fmt(r.value.shape)}`);
+    if (r.value.size !== 1)
+      throw new Error(`variableGrads: f must return a scalar, got shape ${fmt(r.value.shape)}`);
     const out: Record<string, Tensor> = {};
     r.xs.forEach((v, i) => {
       out[(v as Variable).name] = r.grads[i]!;
@@ -179,7 +187,7 @@ export function customGrad(
     // Run the forward pass without recording; record one node with the user's rule instead.
     let gradFunc: ((dy: Tensor) => readonly Tensor[]) | undefined;
     const value = e.paused(() => {
-      const r = e.scoped('customGrad', () => f(...xs));
+      const r = e.scoped('customGrad', () => f(...xs), { keepForTape: true });
       gradFunc = r.gradFunc;
       return r.value;
     });

@@ -51,7 +51,9 @@ export function inferShape(value: TensorLike, what: string): number[] {
   const check = (v: TensorLike, dim: number, path: string): void => {
     if (dim === shape.length) {
       if (typeof v !== 'number' && typeof v !== 'boolean') {
-        throw new Error(`${what}: element at ${path || 'root'} is not a number (ragged or non-numeric input)`);
+        throw new Error(
+          `${what}: element at ${path || 'root'} is not a number (ragged or non-numeric input)`,
+        );
       }
       return;
     }

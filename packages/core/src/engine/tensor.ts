@@ -1,6 +1,6 @@
 import type { Backend, DType, Handle, Shape, TypedArray } from '../backend/types.js';
 import { engine } from './engine.js';
-import { toNested, type NestedArray } from './nested.js';
+import { type NestedArray, toNested } from './nested.js';
 
 /**
  * Backend storage shared by tensors that view the same data (a reshape shares its input's storage).
@@ -41,6 +41,8 @@ export class Tensor {
   storage: Storage;
   /** @internal */
   disposedFlag = false;
+  /** @internal Set once a tape node references this tensor (the backward pass may read it). */
+  taped = false;
 
   /** @internal Use the creation functions ({@link tensor}, {@link zeros}, ...) instead. */
   constructor(storage: Storage, shape: Shape, dtype: DType) {

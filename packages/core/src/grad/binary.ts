@@ -1,14 +1,14 @@
 import type { BinaryOp } from '../backend/types.js';
 import type { GradFn } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
+import { shapesEqual } from '../engine/tensor.js';
 import { div, greater, greaterEqual, less, lessEqual, mul, pow, sub } from '../ops/binary.js';
+import { onesLike, zerosLike } from '../ops/creation.js';
 import { sum } from '../ops/reduce.js';
 import { cast, reshape } from '../ops/shape.js';
 import { floor, log, neg, square } from '../ops/unary.js';
-import { where } from '../ops/where.js';
-import { onesLike, zerosLike } from '../ops/creation.js';
 import { broadcastedAxes } from '../ops/util.js';
-import { shapesEqual } from '../engine/tensor.js';
+import { where } from '../ops/where.js';
 
 /**
  * Sum a broadcast gradient back to the shape of the input it came from.

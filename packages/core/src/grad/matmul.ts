@@ -4,7 +4,8 @@ import { matMul } from '../ops/matmul.js';
 import { sum } from '../ops/reduce.js';
 
 /** Sum over the batch when the operand was broadcast (batch 1). */
-const unbroadcast = (g: Tensor, x: Tensor): Tensor => (x.shape[0] === 1 && g.shape[0] !== 1 ? sum(g, 0, true) : g);
+const unbroadcast = (g: Tensor, x: Tensor): Tensor =>
+  x.shape[0] === 1 && g.shape[0] !== 1 ? sum(g, 0, true) : g;
 
 /**
  * Derivative rule of batched matMul, for every transpose combination:

@@ -1,10 +1,9 @@
 import type { UnaryOp } from '../backend/types.js';
 import type { GradFn } from '../engine/engine.js';
-import { add, div, mul, sub } from '../ops/binary.js';
+import { add, div, greater, mul, sub } from '../ops/binary.js';
 import { zerosLike } from '../ops/creation.js';
 import { cast } from '../ops/shape.js';
 import { exp, neg, sign, square } from '../ops/unary.js';
-import { greater } from '../ops/binary.js';
 
 const zero: GradFn = (dy) => [zerosLike(dy)];
 

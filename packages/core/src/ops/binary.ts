@@ -1,46 +1,6 @@
-import type { BinaryOp, DType } from '../backend/types.js';
-import { engine } from '../engine/engine.js';
-import { Tensor } from '../engine/tensor.js';
-import { binaryGrads } from '../grad/binary.js';
-import { type TensorOrLike, broadcastShapes, convert, op } from './util.js';
-
-const COMPARISON = new Set<BinaryOp>(['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual']);
-const LOGICAL = new Set<BinaryOp>(['logicalAnd', 'logicalOr']);
-
-/** @internal Convert both arguments; a plain value takes the other argument's dtype. */
-export function convertPair(aLike: TensorOrLike, bLike: TensorOrLike, name: string): [Tensor, Tensor] {
-  const aT = aLike instanceof Tensor ? aLike : null;
-  const bT = bLike instanceof Tensor ? bLike : null;
-  const a = convert(aLike, name, 'a', aT ? undefined : bT?.dtype);
-  const b = convert(bLike, name, 'b', bT ? undefined : a.dtype);
-  return [a, b];
-}
-
-/** @internal Dispatch one broadcasting binary kernel. */
-export function binary(name: BinaryOp, aLike: TensorOrLike, bLike: TensorOrLike): Tensor {
-  return op(name, () => {
-    const [a, b] = convertPair(aLike, bLike, name);
-    if (a.dtype !== b.dtype) {
-      throw new Error(`${name}: arguments must share a dtype, got ${a.dtype} and ${b.dtype} (use nr.cast)`);
-    }
-    let dtype: DType = a.dtype;
-    if (LOGICAL.has(name)) {
-      if (a.dtype !== 'bool') throw new Error(`${name}: arguments must be bool, got ${a.dtype}`);
-    } else if (COMPARISON.has(name)) {
-      dtype = 'bool';
-    } else if (a.dtype === 'bool') {
-      throw new Error(`${name}: arguments must be float32 or int32, got bool`);
-    }
-    const out = { shape: broadcastShapes(a.shape, b.shape, name), dtype };
-    return engine().runKernel({
-      name,
-      inputs: [a, b],
-      out,
-      run: (be, [ao, bo]) => be.kernels.binary(name, ao!, bo!, out),
-      grad: binaryGrads[name],
-    });
-  });
-}
+import type { Tensor } from '../engine/tensor.js';
+import { binary } from './elementwise.js';
+import type { TensorOrLike } from './util.js';
 
 /**
  * a + b with broadcasting.

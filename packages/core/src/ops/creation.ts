@@ -1,21 +1,13 @@
 import type { DType, Shape, TypedArray } from '../backend/types.js';
 import { engine } from '../engine/engine.js';
-import { type TensorLike, flattenInto, inferShape } from '../engine/nested.js';
-import { type Tensor, Variable, sizeOf } from '../engine/tensor.js';
-import { allocate, fmt } from './util.js';
+import { flattenInto, inferShape, type TensorLike } from '../engine/nested.js';
+import { sizeOf, type Tensor, type Variable } from '../engine/tensor.js';
+import { allocate, fmt, inferDtype } from './util.js';
 
 function checkShape(shape: Shape, opName: string): void {
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) throw new Error(`${opName}: invalid shape ${fmt(shape)}`);
   }
-}
-
-function defaultDtype(values: TensorLike): DType {
-  if (values instanceof Int32Array) return 'int32';
-  if (values instanceof Uint8Array) return 'bool';
-  let v: TensorLike = values;
-  while (Array.isArray(v) && v.length > 0) v = v[0] as TensorLike;
-  return typeof v === 'boolean' ? 'bool' : 'float32';
 }
 
 /**
@@ -29,7 +21,7 @@ function defaultDtype(values: TensorLike): DType {
  */
 export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor {
   const inferred = inferShape(values, 'tensor');
-  const dt = dtype ?? defaultDtype(values);
+  const dt = dtype ?? inferDtype(values);
   const n = sizeOf(inferred);
   const finalShape = shape ? [...shape] : inferred;
   if (shape) {
@@ -183,7 +175,8 @@ export function onesLike(x: Tensor): Tensor {
  * ```
  */
 export function range(start: number, stop: number, step = 1, dtype: DType = 'float32'): Tensor {
-  if (step === 0 || !Number.isFinite(step)) throw new Error(`range: step must be a finite non-zero number, got ${step}`);
+  if (step === 0 || !Number.isFinite(step))
+    throw new Error(`range: step must be a finite non-zero number, got ${step}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const data = allocate(dtype, n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
@@ -199,7 +192,8 @@ export function range(start: number, stop: number, step = 1, dtype: DType = 'flo
  * ```
  */
 export function linspace(start: number, stop: number, num: number): Tensor {
-  if (!Number.isInteger(num) || num < 0) throw new Error(`linspace: num must be a non-negative integer, got ${num}`);
+  if (!Number.isInteger(num) || num < 0)
+    throw new Error(`linspace: num must be a non-negative integer, got ${num}`);
   const data = new Float32Array(num);
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++) data[i] = start + i * step;
@@ -256,7 +250,9 @@ export function randomUniform(shape: Shape, minval = 0, maxval = 1, dtype: DType
   if (!(maxval > minval)) throw new Error(`randomUniform: maxval (${maxval}) must exceed minval (${minval})`);
   const rng = engine().rng;
   return randomTensor(shape, dtype, 'randomUniform', () =>
-    dtype === 'int32' ? Math.floor(minval + rng.uniform() * (maxval - minval)) : minval + rng.uniform() * (maxval - minval),
+    dtype === 'int32'
+      ? Math.floor(minval + rng.uniform() * (maxval - minval))
+      : minval + rng.uniform() * (maxval - minval),
   );
 }
 

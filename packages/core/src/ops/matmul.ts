@@ -2,7 +2,7 @@ import { engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { matmulGrad } from '../grad/matmul.js';
 import { reshape } from './shape.js';
-import { type TensorOrLike, broadcastShapes, convert, fmt, op } from './util.js';
+import { broadcastShapes, convert, fmt, op, type TensorOrLike } from './util.js';
 
 /**
  * Matrix product of the last two dimensions, batched over the leading ones (which broadcast).
@@ -15,7 +15,12 @@ import { type TensorOrLike, broadcastShapes, convert, fmt, op } from './util.js'
  * nr.matMul(nr.zeros([8, 2, 3]), nr.zeros([3, 4])); // shape [8, 2, 4]
  * ```
  */
-export function matMul(aLike: TensorOrLike, bLike: TensorOrLike, transposeA = false, transposeB = false): Tensor {
+export function matMul(
+  aLike: TensorOrLike,
+  bLike: TensorOrLike,
+  transposeA = false,
+  transposeB = false,
+): Tensor {
   return op('matMul', () => {
     const a = convert(aLike, 'matMul', 'a');
     const b = convert(bLike, 'matMul', 'b', a.dtype);
@@ -25,8 +30,12 @@ export function matMul(aLike: TensorOrLike, bLike: TensorOrLike, transposeA = fa
     if (a.dtype !== b.dtype || a.dtype === 'bool') {
       throw new Error(`matMul: operands must both be float32 or both int32, got ${a.dtype} and ${b.dtype}`);
     }
-    const [m, ka] = transposeA ? [a.shape[a.rank - 1]!, a.shape[a.rank - 2]!] : [a.shape[a.rank - 2]!, a.shape[a.rank - 1]!];
-    const [kb, n] = transposeB ? [b.shape[b.rank - 1]!, b.shape[b.rank - 2]!] : [b.shape[b.rank - 2]!, b.shape[b.rank - 1]!];
+    const [m, ka] = transposeA
+      ? [a.shape[a.rank - 1]!, a.shape[a.rank - 2]!]
+      : [a.shape[a.rank - 2]!, a.shape[a.rank - 1]!];
+    const [kb, n] = transposeB
+      ? [b.shape[b.rank - 1]!, b.shape[b.rank - 2]!]
+      : [b.shape[b.rank - 2]!, b.shape[b.rank - 1]!];
     if (ka !== kb) {
       throw new Error(
         `matMul: inner dimensions differ: a ${fmt(a.shape)}${transposeA ? 'ᵀ' : ''} has ${ka} columns, b ${fmt(b.shape)}${transposeB ? 'ᵀ' : ''} has ${kb} rows`,

@@ -4,7 +4,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { reduceGrads } from '../grad/reduce.js';
 import { div } from './binary.js';
 import { cast, reshape, transpose } from './shape.js';
-import { type TensorOrLike, convert, normalizeAxes, op } from './util.js';
+import { convert, normalizeAxes, op, type TensorOrLike } from './util.js';
 
 /** @internal Reduce `axes` of x with a kernel: move them last, then reduce each row. */
 function reduceAlong(name: string, kernel: ReduceOp, x: Tensor, axes: number[], keepDims: boolean): Tensor {
@@ -22,7 +22,12 @@ function reduceAlong(name: string, kernel: ReduceOp, x: Tensor, axes: number[], 
     run: (b, [xo]) => b.kernels.reduce(kernel, xo!, out),
     grad: reduceGrads[kernel],
   });
-  return keepDims ? reshape(y, x.shape.map((d, i) => (axes.includes(i) ? 1 : d))) : y;
+  return keepDims
+    ? reshape(
+        y,
+        x.shape.map((d, i) => (axes.includes(i) ? 1 : d)),
+      )
+    : y;
 }
 
 function reduction(name: string, kernel: ReduceOp) {
@@ -43,10 +48,8 @@ function reduction(name: string, kernel: ReduceOp) {
  * nr.sum([[1, 2], [3, 4]], 0); // [4, 6]
  * ```
  */
-export const sum: (x: TensorOrLike, axis?: number | readonly number[], keepDims?: boolean) => Tensor = reduction(
-  'sum',
-  'sum',
-);
+export const sum: (x: TensorOrLike, axis?: number | readonly number[], keepDims?: boolean) => Tensor =
+  reduction('sum', 'sum');
 /**
  * Product over `axis` (all axes by default). Its gradient divides by x, so it is undefined where x is 0.
  *
@@ -55,10 +58,8 @@ export const sum: (x: TensorOrLike, axis?: number | readonly number[], keepDims?
  * nr.prod([1, 2, 3]); // 6
  * ```
  */
-export const prod: (x: TensorOrLike, axis?: number | readonly number[], keepDims?: boolean) => Tensor = reduction(
-  'prod',
-  'prod',
-);
+export const prod: (x: TensorOrLike, axis?: number | readonly number[], keepDims?: boolean) => Tensor =
+  reduction('prod', 'prod');
 /**
  * Maximum over `axis` (all axes by default); the gradient goes to every maximal element.
  *
@@ -67,10 +68,8 @@ export const prod: (x: TensorOrLike, axis?: number | readonly number[], keepDims
  * nr.max([[1, 5], [3, 2]], 1); // [5, 3]
  * ```
  */
-export const max: (x: TensorOrLike, axis?: number | readonly number[], keepDims?: boolean) => Tensor = reduction(
-  'max',
-  'max',
-);
+export const max: (x: TensorOrLike, axis?: number | readonly number[], keepDims?: boolean) => Tensor =
+  reduction('max', 'max');
 /**
  * Minimum over `axis` (all axes by default).
  *
@@ -79,10 +78,8 @@ export const max: (x: TensorOrLike, axis?: number | readonly number[], keepDims?
  * nr.min([[1, 5], [3, 2]], 1); // [1, 2]
  * ```
  */
-export const min: (x: TensorOrLike, axis?: number | readonly number[], keepDims?: boolean) => Tensor = reduction(
-  'min',
-  'min',
-);
+export const min: (x: TensorOrLike, axis?: number | readonly number[], keepDims?: boolean) => Tensor =
+  reduction('min', 'min');
 
 /**
  * Mean over `axis` (all axes by default).
@@ -109,7 +106,8 @@ function argReduction(name: string, kernel: ReduceOp) {
       const x = convert(xLike, name, 'x');
       if (x.rank === 0) throw new Error(`${name}: expected a tensor of rank >= 1, got a scalar`);
       const axes = normalizeAxes(axis, x.rank, name);
-      if (x.shape[axes[0]!] === 0) throw new Error(`${name}: axis ${axis} of [${x.shape.join(', ')}] is empty`);
+      if (x.shape[axes[0]!] === 0)
+        throw new Error(`${name}: axis ${axis} of [${x.shape.join(', ')}] is empty`);
       return reduceAlong(name, kernel, x.dtype === 'bool' ? cast(x, 'int32') : x, axes, false);
     });
 }

@@ -1,10 +1,10 @@
 import type { DType, Shape } from '../backend/types.js';
 import { engine } from '../engine/engine.js';
-import { type Tensor, sizeOf } from '../engine/tensor.js';
+import { sizeOf, type Tensor } from '../engine/tensor.js';
 import { shapeGrads } from '../grad/shape.js';
 import { add } from './binary.js';
 import { zeros } from './creation.js';
-import { type TensorOrLike, broadcastShapes, convert, fmt, normalizeAxes, op } from './util.js';
+import { broadcastShapes, convert, fmt, normalizeAxes, op, type TensorOrLike } from './util.js';
 
 /**
  * Give a tensor a new shape with the same number of elements (no copy; one dimension may be -1).
@@ -28,9 +28,11 @@ export function reshape(xLike: TensorOrLike, shape: Shape): Tensor {
 function inferReshape(shape: Shape, size: number, from: Shape): number[] {
   const out = [...shape];
   const unknown = out.indexOf(-1);
-  if (unknown !== out.lastIndexOf(-1)) throw new Error(`reshape: only one dimension may be -1, got ${fmt(shape)}`);
+  if (unknown !== out.lastIndexOf(-1))
+    throw new Error(`reshape: only one dimension may be -1, got ${fmt(shape)}`);
   for (const d of out) {
-    if (d !== -1 && (!Number.isInteger(d) || d < 0)) throw new Error(`reshape: invalid target shape ${fmt(shape)}`);
+    if (d !== -1 && (!Number.isInteger(d) || d < 0))
+      throw new Error(`reshape: invalid target shape ${fmt(shape)}`);
   }
   if (unknown >= 0) {
     const known = sizeOf(out.filter((d) => d !== -1));
@@ -40,7 +42,9 @@ function inferReshape(shape: Shape, size: number, from: Shape): number[] {
     out[unknown] = size / known;
   }
   if (sizeOf(out) !== size) {
-    throw new Error(`reshape: cannot reshape ${fmt(from)} (${size} elements) to ${fmt(shape)} (${sizeOf(out)} elements)`);
+    throw new Error(
+      `reshape: cannot reshape ${fmt(from)} (${size} elements) to ${fmt(shape)} (${sizeOf(out)} elements)`,
+    );
   }
   return out;
 }
@@ -56,7 +60,7 @@ function inferReshape(shape: Shape, size: number, from: Shape): number[] {
 export function cast(xLike: TensorOrLike, dtype: DType): Tensor {
   return op('cast', () => {
     const x = convert(xLike, 'cast', 'x');
-    if (x.dtype === dtype) return identity(x);
+    if (x.dtype === dtype) return clone(x);
     const out = { shape: x.shape, dtype };
     return engine().runKernel({
       name: 'cast',
@@ -82,9 +86,11 @@ export function transpose(xLike: TensorOrLike, perm?: readonly number[]): Tensor
     const x = convert(xLike, 'transpose', 'x');
     const p = perm ? [...perm] : x.shape.map((_, i) => x.rank - 1 - i);
     if (p.length !== x.rank || [...p].sort((a, b) => a - b).some((v, i) => v !== i)) {
-      throw new Error(`transpose: perm ${fmt(p)} is not a permutation of the ${x.rank} axes of ${fmt(x.shape)}`);
+      throw new Error(
+        `transpose: perm ${fmt(p)} is not a permutation of the ${x.rank} axes of ${fmt(x.shape)}`,
+      );
     }
-    if (p.every((v, i) => v === i)) return identity(x);
+    if (p.every((v, i) => v === i)) return clone(x);
     const out = { shape: p.map((a) => x.shape[a]!), dtype: x.dtype };
     return engine().runKernel({
       name: 'transpose',
@@ -130,9 +136,13 @@ export function expandDims(xLike: TensorOrLike, axis = 0): Tensor {
 export function squeeze(xLike: TensorOrLike, axis?: number | readonly number[]): Tensor {
   return op('squeeze', () => {
     const x = convert(xLike, 'squeeze', 'x');
-    const axes = axis === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes(axis, x.rank, 'squeeze');
+    const axes =
+      axis === undefined
+        ? x.shape.flatMap((d, i) => (d === 1 ? [i] : []))
+        : normalizeAxes(axis, x.rank, 'squeeze');
     for (const a of axes) {
-      if (x.shape[a] !== 1) throw new Error(`squeeze: axis ${a} of ${fmt(x.shape)} has size ${x.shape[a]}, not 1`);
+      if (x.shape[a] !== 1)
+        throw new Error(`squeeze: axis ${a} of ${fmt(x.shape)} has size ${x.shape[a]}, not 1`);
     }
     return reshape(
       x,
@@ -171,14 +181,22 @@ export function broadcastTo(xLike: TensorOrLike, shape: Shape): Tensor {
     if (target.length !== shape.length || target.some((d, i) => d !== shape[i])) {
       throw new Error(`broadcastTo: cannot broadcast ${fmt(x.shape)} to ${fmt(shape)}`);
     }
-    if (sizeOf(target) === x.size && target.length === x.rank) return identity(x);
+    if (sizeOf(target) === x.size && target.length === x.rank) return clone(x);
     if (x.dtype === 'bool') return cast(add(cast(x, 'int32'), zeros(shape, 'int32')), 'bool');
     return add(x, zeros(shape, x.dtype));
   });
 }
 
-/** @internal A differentiable identity: a new tensor viewing `x`'s data. */
-export function identity(x: Tensor): Tensor {
+/**
+ * A new tensor with the same value as `x` (it shares the data; gradients pass through unchanged).
+ *
+ * @example
+ * ```ts
+ * const y = nr.clone(x);
+ * x.dispose(); // y stays valid
+ * ```
+ */
+export function clone(x: Tensor): Tensor {
   const e = engine();
   const y = e.view(x, x.shape);
   e.recordNode('identity', [x], y, shapeGrads.identity);

@@ -1,33 +1,6 @@
-import type { DType, UnaryOp } from '../backend/types.js';
-import { engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
-import { unaryGrads } from '../grad/unary.js';
-import { type TensorOrLike, convert, expectDtype, op } from './util.js';
-
-const KEEPS_DTYPE = new Set<UnaryOp>(['neg', 'abs', 'sign', 'square']);
-
-/** @internal Dispatch one elementwise unary kernel. */
-export function unary(name: UnaryOp, xLike: TensorOrLike): Tensor {
-  return op(name, () => {
-    const x = convert(xLike, name, 'x');
-    let dtype: DType;
-    if (name === 'logicalNot') {
-      expectDtype(x, ['bool'], name, 'x');
-      dtype = 'bool';
-    } else {
-      if (x.dtype === 'bool') throw new Error(`${name}: argument 'x' must be float32 or int32, got bool`);
-      dtype = KEEPS_DTYPE.has(name) ? x.dtype : 'float32';
-    }
-    const out = { shape: x.shape, dtype };
-    return engine().runKernel({
-      name,
-      inputs: [x],
-      out,
-      run: (b, [xo]) => b.kernels.unary(name, xo!, out),
-      grad: unaryGrads[name],
-    });
-  });
-}
+import { unary } from './elementwise.js';
+import type { TensorOrLike } from './util.js';
 
 /**
  * -x elementwise.

@@ -1,7 +1,7 @@
 import type { DType, Shape } from '../backend/types.js';
 import { engine } from '../engine/engine.js';
-import { type TensorLike, flattenInto, inferShape } from '../engine/nested.js';
-import { Tensor, sizeOf } from '../engine/tensor.js';
+import { flattenInto, inferShape, type TensorLike } from '../engine/nested.js';
+import { sizeOf, Tensor } from '../engine/tensor.js';
 
 /**
  * A tensor or a value convertible to one (number, boolean, nested array, typed array).
@@ -32,17 +32,28 @@ export function convert(x: TensorOrLike, opName: string, arg: string, dtype?: DT
   }
   if (x === null || x === undefined) throw new Error(`${opName}: argument '${arg}' is ${x}`);
   const shape = inferShape(x, `${opName}: argument '${arg}'`);
-  const dt: DType =
-    dtype ??
-    (typeof x === 'boolean' ? 'bool' : x instanceof Int32Array ? 'int32' : x instanceof Uint8Array ? 'bool' : 'float32');
+  const dt: DType = dtype ?? inferDtype(x);
   const data = allocate(dt, sizeOf(shape));
   flattenInto(x, data);
   return engine().upload(data, { shape, dtype: dt });
 }
 
+/** @internal The dtype a tensor-like value gets by default: bool for booleans, int32/bool for those typed arrays. */
+export function inferDtype(values: TensorLike): DType {
+  if (values instanceof Int32Array) return 'int32';
+  if (values instanceof Uint8Array) return 'bool';
+  let v: TensorLike = values;
+  while (Array.isArray(v) && v.length > 0) v = v[0] as TensorLike;
+  return typeof v === 'boolean' ? 'bool' : 'float32';
+}
+
 /** @internal A zeroed typed array for `dtype`. */
 export function allocate(dtype: DType, n: number): Float32Array | Int32Array | Uint8Array {
-  return dtype === 'float32' ? new Float32Array(n) : dtype === 'int32' ? new Int32Array(n) : new Uint8Array(n);
+  return dtype === 'float32'
+    ? new Float32Array(n)
+    : dtype === 'int32'
+      ? new Int32Array(n)
+      : new Uint8Array(n);
 }
 
 /**
@@ -86,7 +97,11 @@ export function broadcastedAxes(inShape: Shape, outShape: Shape): number[] {
 }
 
 /** @internal Normalise possibly negative axes against `rank`, checking bounds and duplicates. */
-export function normalizeAxes(axis: number | readonly number[] | undefined, rank: number, opName: string): number[] {
+export function normalizeAxes(
+  axis: number | readonly number[] | undefined,
+  rank: number,
+  opName: string,
+): number[] {
   if (axis === undefined) return Array.from({ length: rank }, (_, i) => i);
   const list = typeof axis === 'number' ? [axis] : [...axis];
   const out: number[] = [];

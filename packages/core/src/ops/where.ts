@@ -1,8 +1,8 @@
 import { engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { whereGrad } from '../grad/where.js';
-import { convertPair } from './binary.js';
-import { type TensorOrLike, broadcastShapes, convert, expectDtype, op } from './util.js';
+import { convertPair } from './elementwise.js';
+import { broadcastShapes, convert, expectDtype, op, type TensorOrLike } from './util.js';
 
 /**
  * Choose elementwise: `a` where `condition` is true, else `b` (all three broadcast).
@@ -17,7 +17,8 @@ export function where(conditionLike: TensorOrLike, aLike: TensorOrLike, bLike: T
     const cond = convert(conditionLike, 'where', 'condition', 'bool');
     expectDtype(cond, ['bool'], 'where', 'condition');
     const [a, b] = convertPair(aLike, bLike, 'where');
-    if (a.dtype !== b.dtype) throw new Error(`where: 'a' and 'b' must share a dtype, got ${a.dtype} and ${b.dtype}`);
+    if (a.dtype !== b.dtype)
+      throw new Error(`where: 'a' and 'b' must share a dtype, got ${a.dtype} and ${b.dtype}`);
     const shape = broadcastShapes(cond.shape, broadcastShapes(a.shape, b.shape, 'where'), 'where');
     const out = { shape, dtype: a.dtype };
     return engine().runKernel({

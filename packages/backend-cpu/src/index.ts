@@ -1,0 +1,130 @@
+/**
+ * `@neurona/backend-cpu`: Neurona's in-house CPU backend, plain TypeScript kernels on typed arrays.
+ *
+ * @example
+ * ```ts
+ * import * as nr from '@neurona/core';
+ * import { cpu } from '@neurona/backend-cpu';
+ * await nr.setBackend(cpu());
+ * ```
+ *
+ * @packageDocumentation
+ */
+import type {
+  Backend,
+  FusedKernels,
+  Handle,
+  Operand,
+  RequiredKernels,
+  TensorInfo,
+  TypedArray,
+} from '@neurona/core';
+import { binary } from './kernels/binary.js';
+import { cast } from './kernels/cast.js';
+import { concat } from './kernels/concat.js';
+import { conv2d, conv2dGradFilter, conv2dGradInput } from './kernels/conv2d.js';
+import { gather } from './kernels/gather.js';
+import { matmul } from './kernels/matmul.js';
+import { pad } from './kernels/pad.js';
+import { avgPool, avgPoolGrad, maxPool, maxPoolGrad } from './kernels/pool.js';
+import { reduce } from './kernels/reduce.js';
+import { unsortedSegmentSum } from './kernels/segment.js';
+import { slice } from './kernels/slice.js';
+import { logSoftmax, softmax } from './kernels/softmax.js';
+import type { Input } from './kernels/strided.js';
+import { transpose } from './kernels/transpose.js';
+import { unary } from './kernels/unary.js';
+import { where } from './kernels/where.js';
+import { allocate, CpuStorage, sizeOf } from './storage.js';
+
+/**
+ * The CPU backend: a {@link Backend} whose `readSync` always exists and whose kernel table has every
+ * required and fused kernel.
+ *
+ * @example
+ * ```ts
+ * const be: CpuBackend = cpu();
+ * const h = be.upload(new Float32Array([1, -2]), { shape: [2], dtype: 'float32' });
+ * const y = be.kernels.unary('abs', { handle: h, shape: [2], dtype: 'float32' }, { shape: [2], dtype: 'float32' });
+ * be.readSync(y); // Float32Array [1, 2]
+ * ```
+ */
+export interface CpuBackend extends Backend {
+  readonly name: 'cpu';
+  readSync(handle: Handle): TypedArray;
+  readonly kernels: RequiredKernels & FusedKernels;
+}
+
+export type { CpuRecord } from './storage.js';
+
+/**
+ * Create a CPU backend. Each call returns an independent backend with its own handle table.
+ *
+ * @example
+ * ```ts
+ * import * as nr from '@neurona/core';
+ * import { cpu } from '@neurona/backend-cpu';
+ * await nr.setBackend(cpu());
+ * nr.add([1, 2], 3); // runs on the CPU kernels
+ * ```
+ */
+export function cpu(): CpuBackend {
+  const store = new CpuStorage();
+  const input = (x: Operand): Input => ({ data: store.data(x.handle), shape: x.shape, dtype: x.dtype });
+  const make = (data: TypedArray, out: TensorInfo): Handle => store.register(data, out);
+
+  const kernels: RequiredKernels & FusedKernels = {
+    unary: (op, x, out) => make(unary(op, input(x), out), out),
+    binary: (op, a, b, out) => make(binary(op, input(a), input(b), out), out),
+    where: (c, a, b, out) => make(where(input(c), input(a), input(b), out), out),
+    cast: (x, out) => make(cast(input(x), out), out),
+    reduce: (op, x, out) => make(reduce(op, input(x), out), out),
+    transpose: (x, perm, out) => make(transpose(input(x), perm, out), out),
+    slice: (x, begin, out) => make(slice(input(x), begin, out), out),
+    pad: (x, paddings, value, out) => make(pad(input(x), paddings, value, out), out),
+    concat: (xs, axis, out) => make(concat(xs.map(input), axis, out), out),
+    gather: (x, indices, axis, out) => make(gather(input(x), input(indices), axis, out), out),
+    matmul: (a, b, ta, tb, out) => make(matmul(input(a), input(b), ta, tb, out), out),
+    conv2d: (x, f, info, out) => make(conv2d(input(x), input(f), info, out), out),
+    conv2dGradInput: (dy, f, info, out) => make(conv2dGradInput(input(dy), input(f), info, out), out),
+    conv2dGradFilter: (x, dy, info, out) => make(conv2dGradFilter(input(x), input(dy), info, out), out),
+    maxPool: (x, info, out) => make(maxPool(input(x), info, out), out),
+    maxPoolGrad: (dy, x, info, out) => make(maxPoolGrad(input(dy), input(x), info, out), out),
+    avgPool: (x, info, out) => make(avgPool(input(x), info, out), out),
+    avgPoolGrad: (dy, info, out) => make(avgPoolGrad(input(dy), info, out), out),
+    softmax: (x, out) => make(softmax(input(x), out), out),
+    logSoftmax: (x, out) => make(logSoftmax(input(x), out), out),
+    unsortedSegmentSum: (x, ids, num, out) => make(unsortedSegmentSum(input(x), input(ids), num, out), out),
+  };
+
+  const backend = {
+    name: 'cpu' as const,
+    upload(data: TypedArray, info: TensorInfo): Handle {
+      const n = sizeOf(info.shape);
+      if (data.length !== n) {
+        throw new Error(
+          `cpu: upload got ${data.length} values for shape [${info.shape.join(', ')}] (${n} elements)`,
+        );
+      }
+      const copy = allocate(info.dtype, n);
+      copy.set(data);
+      return store.register(copy, info);
+    },
+    read(handle: Handle): Promise<TypedArray> {
+      try {
+        return Promise.resolve(store.data(handle).slice());
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    },
+    readSync(handle: Handle): TypedArray {
+      return store.data(handle).slice();
+    },
+    dispose(handle: Handle): void {
+      store.dispose(handle);
+    },
+    stats: () => store.stats(),
+    kernels,
+  } satisfies CpuBackend;
+  return backend;
+}

@@ -1,0 +1,164 @@
+import type { DType } from '../backend/types.js';
+import { engine } from '../engine/engine.js';
+import type { Tensor } from '../engine/tensor.js';
+import type { ConfigDict } from '../initializers/initializers.js';
+import type { Layer } from '../layers/layer.js';
+import { snakeCase } from '../layers/layer.js';
+import { getLayerClass } from '../layers/registry.js';
+import { registerBuiltinLayers } from '../layers/builtins.js';
+import { Sequential } from '../models/sequential.js';
+import { tensor } from '../ops/creation.js';
+import { resolveHandler } from './handlers.js';
+import type { IOHandler, JsonValue, ModelArtifacts, SaveResult, WeightSpec } from './types.js';
+
+/** Version string written into saved models. */
+const GENERATED_BY = 'Neurona 0.1.0';
+
+const camelCase = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** Keras JSON uses snake_case keys (and snake_case for activation names and data formats). */
+function toPythonic(value: JsonValue, key = ''): JsonValue {
+  if (Array.isArray(value)) return value.map((v) => toPythonic(v, key));
+  if (value !== null && typeof value === 'object') {
+    const out: { [k: string]: JsonValue } = {};
+    for (const [k, v] of Object.entries(value)) out[k === 'className' ? 'class_name' : snakeCase(k)] = toPythonic(v, k);
+    return out;
+  }
+  if (typeof value === 'string' && (key === 'activation' || key === 'recurrentActivation' || key === 'dataFormat')) {
+    return snakeCase(value);
+  }
+  return value;
+}
+
+function fromPythonic(value: JsonValue, key = ''): JsonValue {
+  if (Array.isArray(value)) return value.map((v) => fromPythonic(v, key));
+  if (value !== null && typeof value === 'object') {
+    const out: { [k: string]: JsonValue } = {};
+    for (const [k, v] of Object.entries(value)) out[k === 'class_name' ? 'className' : camelCase(k)] = fromPythonic(v, k);
+    return out;
+  }
+  if (typeof value === 'string' && key === 'data_format') return camelCase(value);
+  return value;
+}
+
+/** @internal The model as TensorFlow.js LayersModel artifacts (weights read from the backend). */
+export async function modelToArtifacts(model: Sequential): Promise<ModelArtifacts> {
+  if (!model.built) throw new Error(`save: model '${model.name}' is not built yet (run it once or give the first layer an inputShape)`);
+  const weights = model.weights;
+  const specs: WeightSpec[] = weights.map((w) => ({ name: w.name, shape: [...w.shape], dtype: w.dtype }));
+  const datas = await Promise.all(weights.map((w) => w.data()));
+  const total = datas.reduce((n, d) => n + d.byteLength, 0);
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const d of datas) {
+    bytes.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), offset);
+    offset += d.byteLength;
+  }
+  return {
+    modelTopology: {
+      class_name: 'Sequential',
+      config: toPythonic(model.getConfig() as JsonValue) as { [key: string]: JsonValue },
+      keras_version: 'tfjs-layers 4.22.0',
+      backend: 'tensor_flow.js',
+    },
+    weightSpecs: specs,
+    weightData: bytes.buffer,
+    format: 'layers-model',
+    generatedBy: GENERATED_BY,
+    convertedBy: null,
+  };
+}
+
+/**
+ * Save a model in the TensorFlow.js LayersModel format (`model.json` + `weights.bin`).
+ *
+ * @example
+ * ```ts
+ * await nr.saveModel(model, 'file://./my-model');
+ * ```
+ */
+export async function saveModel(model: Sequential, target: string | IOHandler): Promise<SaveResult> {
+  const handler = await resolveHandler(target, 'save');
+  return handler.save!(await modelToArtifacts(model));
+}
+
+const BYTES: Record<DType, number> = { float32: 4, int32: 4, bool: 1 };
+
+/** @internal Rebuild a Sequential model from artifacts; frees everything it made if any check fails. */
+export function artifactsToModel(a: ModelArtifacts): Sequential {
+  registerBuiltinLayers();
+  const topo = a.modelTopology;
+  const cls = topo.class_name;
+  if (cls !== 'Sequential') {
+    throw new Error(`loadModel: only 'Sequential' models are supported, got class_name ${JSON.stringify(cls)}`);
+  }
+  const config = fromPythonic(topo.config ?? null) as ConfigDict | null;
+  const layerList = config?.layers;
+  if (!Array.isArray(layerList)) throw new Error("loadModel: modelTopology.config.layers must be an array");
+  const layers: Layer[] = [];
+  let model: Sequential | null = null;
+  try {
+    for (const [i, entry] of layerList.entries()) {
+      const e = entry as { className?: unknown; config?: unknown };
+      if (typeof e.className !== 'string' || typeof e.config !== 'object' || e.config === null) {
+        throw new Error(`loadModel: layer ${i} needs 'class_name' and 'config'`);
+      }
+      const Cls = getLayerClass(e.className);
+      layers.push(new Cls(e.config as never));
+    }
+    model = new Sequential({ layers, name: typeof config?.name === 'string' ? config.name : undefined });
+    if (!model.built) throw new Error('loadModel: the first layer has no batch_input_shape, so the model cannot be built');
+    assignWeights(model, a);
+    return model;
+  } catch (e) {
+    if (model) model.dispose();
+    else for (const l of layers) l.dispose();
+    throw e;
+  }
+}
+
+function assignWeights(model: Sequential, a: ModelArtifacts): void {
+  const byName = new Map<string, { spec: WeightSpec; offset: number }>();
+  let offset = 0;
+  for (const spec of a.weightSpecs) {
+    if (!(spec.dtype in BYTES)) throw new Error(`loadModel: weight '${spec.name}' has unsupported dtype '${spec.dtype}'`);
+    byName.set(spec.name, { spec, offset });
+    offset += spec.shape.reduce((p, d) => p * d, 1) * BYTES[spec.dtype];
+  }
+  if (offset > a.weightData.byteLength) {
+    throw new Error(`loadModel: the manifest needs ${offset} bytes of weight data, the file has ${a.weightData.byteLength}`);
+  }
+  const weights = model.weights;
+  const missing = weights.filter((w) => !byName.has(w.name)).map((w) => w.name);
+  if (missing.length) throw new Error(`loadModel: weights missing from the file: ${missing.join(', ')}`);
+  const values: Tensor[] = engine().scoped('loadModel', () =>
+    weights.map((w) => {
+      const { spec, offset: at } = byName.get(w.name)!;
+      if (spec.shape.length !== w.shape.length || spec.shape.some((d, i) => d !== w.shape[i])) {
+        throw new Error(`loadModel: weight '${w.name}' has shape [${spec.shape.join(', ')}] in the file, the layer expects [${w.shape.join(', ')}]`);
+      }
+      const n = w.size;
+      const data = spec.dtype === 'float32' ? new Float32Array(a.weightData.slice(at, at + n * 4)) : new Int32Array(a.weightData.slice(at, at + n * 4));
+      return tensor(spec.dtype === 'float32' ? data : Float32Array.from(data), spec.shape, 'float32');
+    }),
+  );
+  try {
+    model.setWeights(values);
+  } finally {
+    for (const v of values) v.dispose();
+  }
+}
+
+/**
+ * Load a model saved in the TensorFlow.js LayersModel format (by Neurona or TensorFlow.js). Only registered
+ * layer classes are created; a bad file throws and leaves nothing allocated.
+ *
+ * @example
+ * ```ts
+ * const model = await nr.loadModel('file://./my-model');
+ * ```
+ */
+export async function loadModel(source: string | IOHandler): Promise<Sequential> {
+  const handler = await resolveHandler(source, 'load');
+  return artifactsToModel(await handler.load!());
+}

@@ -1,0 +1,74 @@
+import type { DType } from '../backend/types.js';
+
+/**
+ * One entry of a weights manifest: a named tensor stored in the weight data.
+ *
+ * @example
+ * ```ts
+ * const spec: nr.io.WeightSpec = { name: 'dense/kernel', shape: [784, 10], dtype: 'float32' };
+ * ```
+ */
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype: DType;
+}
+
+/**
+ * A JSON value.
+ *
+ * @example
+ * ```ts
+ * const v: nr.io.JsonValue = { a: [1, 'b', null] };
+ * ```
+ */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * A saved model in memory, as the TensorFlow.js LayersModel format holds it: the Keras topology, the weight
+ * specs and the concatenated little-endian weight bytes.
+ *
+ * @example
+ * ```ts
+ * const h = nr.io.memory();
+ * await model.save(h);
+ * const { modelTopology, weightSpecs, weightData } = h.artifacts!;
+ * ```
+ */
+export interface ModelArtifacts {
+  modelTopology: { [key: string]: JsonValue };
+  weightSpecs: WeightSpec[];
+  weightData: ArrayBuffer;
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+}
+
+/**
+ * What a save reports.
+ *
+ * @example
+ * ```ts
+ * const { modelJsonBytes, weightDataBytes } = await model.save('file://./out');
+ * ```
+ */
+export interface SaveResult {
+  /** Where the model went (a path or a description). */
+  location: string;
+  modelJsonBytes: number;
+  weightDataBytes: number;
+}
+
+/**
+ * Where models are saved to and loaded from. Node's file handler lives in `@neurona/core/node`;
+ * {@link memory} keeps artifacts in memory.
+ *
+ * @example
+ * ```ts
+ * const handler: nr.io.IOHandler = { save: async (a) => ({ location: 'nowhere', modelJsonBytes: 0, weightDataBytes: a.weightData.byteLength }) };
+ * ```
+ */
+export interface IOHandler {
+  save?(artifacts: ModelArtifacts): Promise<SaveResult>;
+  load?(): Promise<ModelArtifacts>;
+}

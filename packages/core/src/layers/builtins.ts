@@ -1,0 +1,49 @@
+import { Activation } from './activation-layer.js';
+import { BatchNormalization } from './batch-normalization.js';
+import { Conv2D } from './conv2d.js';
+import { Dense } from './dense.js';
+import { Dropout } from './dropout.js';
+import { Embedding } from './embedding.js';
+import { Flatten } from './flatten.js';
+import { GlobalAveragePooling2D, GlobalMaxPooling2D } from './global-pooling.js';
+import { InputLayer } from './input-layer.js';
+import { LayerNormalization } from './layer-normalization.js';
+import { AveragePooling2D, MaxPooling2D } from './pooling.js';
+import { GRU } from './recurrent/gru.js';
+import { LSTM } from './recurrent/lstm.js';
+import { SimpleRNN } from './recurrent/simple-rnn.js';
+import { registerLayer } from './registry.js';
+import { Reshape } from './reshape.js';
+
+let done = false;
+
+/**
+ * Register every built-in layer class for deserialisation (idempotent; `loadModel` calls it).
+ *
+ * @internal
+ */
+export function registerBuiltinLayers(): void {
+  if (done) return;
+  done = true;
+  for (const cls of [
+    Activation,
+    BatchNormalization,
+    Conv2D,
+    Dense,
+    Dropout,
+    Embedding,
+    Flatten,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling2D,
+    InputLayer,
+    LayerNormalization,
+    AveragePooling2D,
+    MaxPooling2D,
+    GRU,
+    LSTM,
+    SimpleRNN,
+    Reshape,
+  ]) {
+    registerLayer(cls);
+  }
+}

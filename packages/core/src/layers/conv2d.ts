@@ -1,0 +1,262 @@
+import { tidy } from '../engine/api.js';
+import type { Tensor, Variable } from '../engine/tensor.js';
+import { type ConfigDict, getInitializer, type Initializer } from '../initializers/initializers.js';
+import { add } from '../ops/binary.js';
+import { conv2d as conv2dOp } from '../ops/conv.js';
+import { cast } from '../ops/shape.js';
+import type { Regularizer } from '../regularizers/regularizers.js';
+import { type ActivationName, getActivation } from './activations.js';
+import {
+  type InitializerLike,
+  initializerConfig,
+  type RegularizerLike,
+  resolveRegularizer,
+  serializeRegularizer,
+} from './dense.js';
+import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
+
+/**
+ * Data layout of image tensors; only channels-last (`[batch, height, width, channels]`) is supported.
+ *
+ * @example
+ * ```ts
+ * const f: nr.layers.DataFormat = 'channelsLast';
+ * ```
+ */
+export type DataFormat = 'channelsLast' | 'channels_last';
+
+/** @internal Validate a `dataFormat` argument (channels-last only). */
+export function checkDataFormat(format: string | undefined, where: string): void {
+  const f = format ?? 'channelsLast';
+  if (f !== 'channelsLast' && f !== 'channels_last') {
+    throw new Error(`${where}: dataFormat '${f}' is not supported (only 'channelsLast', NHWC)`);
+  }
+}
+
+/** @internal A positive integer or a pair of them, as a pair. */
+export function pairArg(v: number | readonly number[], what: string, where: string): [number, number] {
+  const p = typeof v === 'number' ? [v, v] : Array.isArray(v) ? [...v] : [];
+  if (p.length !== 2 || !p.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new Error(
+      `${where}: ${what} must be a positive integer or a pair of them, got ${JSON.stringify(v)}`,
+    );
+  }
+  return [p[0]!, p[1]!];
+}
+
+/** @internal Output length of a window sliding over `length` (`null` stays unknown; 0 when it does not fit). */
+export function windowOutputLength(
+  length: number | null,
+  window: number,
+  stride: number,
+  padding: 'valid' | 'same',
+  dilation = 1,
+): number | null {
+  if (length === null) return null;
+  if (padding === 'same') return Math.ceil(length / stride);
+  const effective = (window - 1) * dilation + 1;
+  return length < effective ? 0 : Math.floor((length - effective) / stride) + 1;
+}
+
+/** @internal Validate a `padding` argument. */
+export function paddingArg(p: string | undefined, where: string): 'valid' | 'same' {
+  const v = p ?? 'valid';
+  if (v !== 'valid' && v !== 'same')
+    throw new Error(`${where}: padding must be 'valid' or 'same', got '${v}'`);
+  return v;
+}
+
+/**
+ * Arguments of {@link conv2d}.
+ *
+ * @example
+ * ```ts
+ * const args: nr.layers.Conv2DArgs = { filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' };
+ * ```
+ */
+export interface Conv2DArgs extends LayerArgs {
+  /** Number of output channels. */
+  filters: number;
+  /** Window size: one number or `[height, width]`. */
+  kernelSize: number | readonly [number, number];
+  /** Step between windows (default 1). */
+  strides?: number | readonly [number, number];
+  /** `'valid'` (no padding, the default) or `'same'` (output size `ceil(input / stride)`). */
+  padding?: 'valid' | 'same';
+  /** Only `'channelsLast'` is supported. */
+  dataFormat?: DataFormat;
+  /** Spacing between kernel taps (default 1); must be 1 when a stride is > 1. */
+  dilationRate?: number | readonly [number, number];
+  /** Activation applied to the output (default linear). */
+  activation?: ActivationName | null;
+  /** Add a bias per filter (default true). */
+  useBias?: boolean;
+  /** Kernel initializer (default `'glorotUniform'`). */
+  kernelInitializer?: InitializerLike;
+  /** Bias initializer (default `'zeros'`). */
+  biasInitializer?: InitializerLike;
+  /** Penalty on the kernel. */
+  kernelRegularizer?: RegularizerLike;
+  /** Penalty on the bias. */
+  biasRegularizer?: RegularizerLike;
+}
+
+/**
+ * 2-D convolution over NHWC images: `activation(conv2d(x, kernel) + bias)`, with a kernel of shape
+ * `[kernelHeight, kernelWidth, inChannels, filters]` as in Keras.
+ *
+ * @example
+ * ```ts
+ * const conv = new nr.layers.Conv2D({ filters: 8, kernelSize: 5 });
+ * conv.apply(nr.zeros([1, 28, 28, 1])).shape; // [1, 24, 24, 8]
+ * conv.countParams(); // 208
+ * ```
+ */
+export class Conv2D extends Layer {
+  static override readonly className = 'Conv2D';
+  /** Number of output channels. */
+  readonly filters: number;
+  readonly kernelSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: 'valid' | 'same';
+  readonly dilationRate: [number, number];
+  /** Name of the activation applied after the convolution. */
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  private readonly activationFn: (x: Tensor) => Tensor;
+  private readonly kernelInitializer: Initializer;
+  private readonly biasInitializer: Initializer;
+  private readonly kernelRegularizer: Regularizer | null;
+  private readonly biasRegularizer: Regularizer | null;
+  /** The `[kh, kw, inChannels, filters]` kernel, once built. */
+  kernel: Variable | null = null;
+  /** The `[filters]` bias, once built (null without bias). */
+  bias: Variable | null = null;
+
+  constructor(args: Conv2DArgs) {
+    super(args);
+    const where = `Conv2D '${this.name}'`;
+    if (!Number.isInteger(args.filters) || args.filters < 1) {
+      throw new Error(`${where}: filters must be a positive integer, got ${args.filters}`);
+    }
+    this.filters = args.filters;
+    this.kernelSize = pairArg(args.kernelSize, 'kernelSize', where);
+    this.strides = pairArg(args.strides ?? 1, 'strides', where);
+    this.dilationRate = pairArg(args.dilationRate ?? 1, 'dilationRate', where);
+    if (this.strides.some((s) => s > 1) && this.dilationRate.some((d) => d > 1)) {
+      throw new Error(
+        `${where}: strides ${fmtShape(this.strides)} > 1 cannot be combined with dilationRate ${fmtShape(this.dilationRate)} > 1`,
+      );
+    }
+    this.padding = paddingArg(args.padding, where);
+    checkDataFormat(args.dataFormat, where);
+    const act = getActivation(args.activation, where);
+    this.activation = act.name;
+    this.activationFn = act.fn;
+    this.useBias = args.useBias ?? true;
+    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform', `${where} kernel`);
+    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros', `${where} bias`);
+    this.kernelRegularizer = resolveRegularizer(args.kernelRegularizer, where);
+    this.biasRegularizer = resolveRegularizer(args.biasRegularizer, where);
+  }
+
+  protected override checkInputShape(inputShape: SymbolicShape): void {
+    const where = `Conv2D '${this.name}'`;
+    if (inputShape.length !== 4) {
+      throw new Error(
+        `${where}: expected input of rank 4 [batch, height, width, channels], got ${fmtShape(inputShape)}`,
+      );
+    }
+    const channels = inputShape[3];
+    if (channels === null || channels === undefined) {
+      throw new Error(
+        `${where}: the channel dimension of the input must be known, got ${fmtShape(inputShape)}`,
+      );
+    }
+    if (this.kernel && channels !== this.kernel.shape[2]) {
+      throw new Error(
+        `${where}: expected input with ${this.kernel.shape[2]} channels, got ${fmtShape(inputShape)}`,
+      );
+    }
+    for (let i = 0; i < 2; i++) {
+      const len = inputShape[i + 1] ?? null;
+      const out = windowOutputLength(
+        len,
+        this.kernelSize[i]!,
+        this.strides[i]!,
+        this.padding,
+        this.dilationRate[i],
+      );
+      if (out === 0) {
+        throw new Error(
+          `${where}: input ${fmtShape(inputShape)} is smaller than the ${this.kernelSize.join('x')} kernel (dilation ${this.dilationRate.join('x')}) with 'valid' padding`,
+        );
+      }
+    }
+  }
+
+  override build(inputShape: SymbolicShape): void {
+    const inChannels = inputShape[3] as number;
+    const [kh, kw] = this.kernelSize;
+    this.kernel = this.addWeight('kernel', [kh, kw, inChannels, this.filters], this.kernelInitializer, {
+      regularizer: this.kernelRegularizer,
+    });
+    if (this.useBias) {
+      this.bias = this.addWeight('bias', [this.filters], this.biasInitializer, {
+        regularizer: this.biasRegularizer,
+      });
+    }
+  }
+
+  override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    this.checkInputShape(inputShape);
+    const out = (i: number): number | null =>
+      windowOutputLength(
+        inputShape[i + 1] ?? null,
+        this.kernelSize[i]!,
+        this.strides[i]!,
+        this.padding,
+        this.dilationRate[i],
+      );
+    return [inputShape[0] ?? null, out(0), out(1), this.filters];
+  }
+
+  override call(inputs: Tensor, _options: CallOptions = {}): Tensor {
+    return tidy('Conv2D', () => {
+      const x = inputs.dtype === 'float32' ? inputs : cast(inputs, 'float32');
+      let y = conv2dOp(x, this.kernel!, this.strides, this.padding, this.dilationRate);
+      if (this.bias) y = add(y, this.bias);
+      return this.activationFn(y);
+    });
+  }
+
+  override getConfig(): ConfigDict {
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      kernelSize: [...this.kernelSize],
+      strides: [...this.strides],
+      padding: this.padding,
+      dataFormat: 'channelsLast',
+      dilationRate: [...this.dilationRate],
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: initializerConfig(this.kernelInitializer),
+      biasInitializer: initializerConfig(this.biasInitializer),
+      kernelRegularizer: serializeRegularizer(this.kernelRegularizer),
+      biasRegularizer: serializeRegularizer(this.biasRegularizer),
+    };
+  }
+}
+
+/**
+ * Create a {@link Conv2D} layer.
+ *
+ * @example
+ * ```ts
+ * nr.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] });
+ * ```
+ */
+export function conv2d(args: Conv2DArgs): Conv2D {
+  return new Conv2D(args);
+}

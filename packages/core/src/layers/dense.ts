@@ -1,0 +1,257 @@
+import { tidy } from '../engine/api.js';
+import type { Tensor, Variable } from '../engine/tensor.js';
+import {
+  type ConfigDict,
+  type ConfigValue,
+  getInitializer,
+  type Initializer,
+  type SerializedInitializer,
+  serializeInitializer,
+} from '../initializers/initializers.js';
+import { add } from '../ops/binary.js';
+import { matMul } from '../ops/matmul.js';
+import { cast, reshape } from '../ops/shape.js';
+import { l1l2, type Regularizer } from '../regularizers/regularizers.js';
+import { type ActivationName, getActivation } from './activations.js';
+import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
+
+/**
+ * A regularizer given as an object, in serialised form (`{ className: 'L1L2', config: { l1, l2 } }`), by
+ * Keras name (`'l1'`, `'l2'`, `'l1_l2'`), or `null` for none.
+ *
+ * @example
+ * ```ts
+ * const r: nr.layers.RegularizerLike = { className: 'L1L2', config: { l1: 0, l2: 1e-4 } };
+ * ```
+ */
+export type RegularizerLike =
+  | Regularizer
+  | { readonly className: string; readonly config?: ConfigDict }
+  | string
+  | null;
+
+/**
+ * An initializer given as an object, by name (`'glorotUniform'`, `'he_normal'`), or in serialised form.
+ *
+ * @example
+ * ```ts
+ * const i: nr.layers.InitializerLike = { className: 'Constant', config: { value: 0.1 } };
+ * ```
+ */
+export type InitializerLike = Initializer | string | SerializedInitializer;
+
+/**
+ * Resolve a {@link RegularizerLike} (`null`/`undefined` give `null`).
+ *
+ * @example
+ * ```ts
+ * nr.layers.resolveRegularizer({ className: 'L2', config: { l2: 0.01 } }, 'Dense');
+ * ```
+ * @internal
+ */
+export function resolveRegularizer(r: RegularizerLike | undefined, where: string): Regularizer | null {
+  if (r === null || r === undefined) return null;
+  if (typeof r === 'object' && 'apply' in r) return r;
+  const className = typeof r === 'string' ? r : r.className;
+  const config = typeof r === 'string' ? undefined : r.config;
+  const num = (k: string, fallback: number): number =>
+    typeof config?.[k] === 'number' ? (config[k] as number) : fallback;
+  // Keras defaults: the name 'l1_l2' means 0.01 each, a serialised L1L2 leaves missing factors at 0.
+  const l1l2Default = typeof r === 'string' ? 0.01 : 0;
+  switch (className.replace(/_/g, '').toLowerCase()) {
+    case 'l1l2':
+      return l1l2({ l1: num('l1', l1l2Default), l2: num('l2', l1l2Default) });
+    case 'l1':
+      return l1l2({ l1: num('l1', 0.01), l2: 0 });
+    case 'l2':
+      return l1l2({ l1: 0, l2: num('l2', 0.01) });
+    default:
+      throw new Error(`${where}: unknown regularizer '${className}' (known: L1L2, L1, L2)`);
+  }
+}
+
+/**
+ * The serialised form of a regularizer, `{ className, config }`, or `null`.
+ *
+ * @example
+ * ```ts
+ * nr.layers.serializeRegularizer(nr.regularizers.l2({ l2: 1e-4 })); // { className: 'L1L2', config: { l1: 0, l2: 1e-4 } }
+ * ```
+ * @internal
+ */
+export function serializeRegularizer(r: Regularizer | null): ConfigValue {
+  return r ? { className: r.className, config: r.getConfig() } : null;
+}
+
+/** @internal Serialised initializer as a JSON config value. */
+export function initializerConfig(init: Initializer): ConfigValue {
+  const s = serializeInitializer(init);
+  return { className: s.className, config: s.config ?? {} };
+}
+
+/**
+ * Arguments of {@link dense}.
+ *
+ * @example
+ * ```ts
+ * const args: nr.layers.DenseArgs = { units: 10, activation: 'softmax' };
+ * ```
+ */
+export interface DenseArgs extends LayerArgs {
+  /** Output size (a positive integer). */
+  units: number;
+  /** Activation applied to the output (default linear). */
+  activation?: ActivationName | null;
+  /** Add a bias vector (default true). */
+  useBias?: boolean;
+  /** Kernel initializer (default `'glorotUniform'`). */
+  kernelInitializer?: InitializerLike;
+  /** Bias initializer (default `'zeros'`). */
+  biasInitializer?: InitializerLike;
+  /** Penalty on the kernel. */
+  kernelRegularizer?: RegularizerLike;
+  /** Penalty on the bias. */
+  biasRegularizer?: RegularizerLike;
+}
+
+/**
+ * A fully connected layer: `activation(x · kernel + bias)` over the last axis of inputs of rank >= 2
+ * (kernel `[inputDim, units]`, as in Keras).
+ *
+ * @example
+ * ```ts
+ * const layer = new nr.layers.Dense({ units: 3, activation: 'relu' });
+ * const y = layer.apply(nr.ones([2, 4])); // shape [2, 3]
+ * ```
+ */
+export class Dense extends Layer {
+  static override readonly className = 'Dense';
+  /** Output size. */
+  readonly units: number;
+  /** Name of the activation applied after the affine map. */
+  readonly activation: ActivationName;
+  /** Whether a bias is added. */
+  readonly useBias: boolean;
+  private readonly activationFn: (x: Tensor) => Tensor;
+  private readonly kernelInitializer: Initializer;
+  private readonly biasInitializer: Initializer;
+  private readonly kernelRegularizer: Regularizer | null;
+  private readonly biasRegularizer: Regularizer | null;
+  /** The `[inputDim, units]` kernel, once built. */
+  kernel: Variable | null = null;
+  /** The `[units]` bias, once built (null without bias). */
+  bias: Variable | null = null;
+
+  constructor(args: DenseArgs) {
+    super(args);
+    const where = `Dense '${this.name}'`;
+    if (!Number.isInteger(args.units) || args.units < 1) {
+      throw new Error(`${where}: units must be a positive integer, got ${args.units}`);
+    }
+    this.units = args.units;
+    const act = getActivation(args.activation, where);
+    this.activation = act.name;
+    this.activationFn = act.fn;
+    this.useBias = args.useBias ?? true;
+    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform', `${where} kernel`);
+    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros', `${where} bias`);
+    this.kernelRegularizer = resolveRegularizer(args.kernelRegularizer, where);
+    this.biasRegularizer = resolveRegularizer(args.biasRegularizer, where);
+  }
+
+  protected override checkInputShape(inputShape: SymbolicShape): void {
+    const last = inputShape[inputShape.length - 1];
+    if (inputShape.length < 2) {
+      throw new Error(
+        `Dense '${this.name}': expected input of rank >= 2 [batch, ..., features], got ${fmtShape(inputShape)}`,
+      );
+    }
+    if (last === null || last === undefined) {
+      throw new Error(
+        `Dense '${this.name}': the last dimension of the input must be known, got ${fmtShape(inputShape)}`,
+      );
+    }
+    if (this.kernel && last !== this.kernel.shape[0]) {
+      throw new Error(
+        `Dense '${this.name}': expected input with last dimension ${this.kernel.shape[0]}, got ${fmtShape(inputShape)}`,
+      );
+    }
+  }
+
+  override build(inputShape: SymbolicShape): void {
+    const inputDim = inputShape[inputShape.length - 1] as number;
+    this.kernel = this.addWeight('kernel', [inputDim, this.units], this.kernelInitializer, {
+      regularizer: this.kernelRegularizer,
+    });
+    if (this.useBias) {
+      this.bias = this.addWeight('bias', [this.units], this.biasInitializer, {
+        regularizer: this.biasRegularizer,
+      });
+    }
+  }
+
+  override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    this.checkInputShape(inputShape);
+    return [...inputShape.slice(0, -1), this.units];
+  }
+
+  override apply(inputs: Tensor, options: CallOptions = {}): Tensor {
+    if (this.built) this.checkInputShape([null, ...inputs.shape.slice(1)]);
+    return super.apply(inputs, options);
+  }
+
+  override call(inputs: Tensor, _options: CallOptions = {}): Tensor {
+    return tidy('Dense', () => this.activationFn(this.affine(inputs)));
+  }
+
+  /**
+   * The pre-activation output `x · kernel + bias` (builds the layer on first use). Losses use it to fuse
+   * softmax with cross-entropy.
+   *
+   * @example
+   * ```ts
+   * const logits = nr.layers.dense({ units: 10, activation: 'softmax' }).callLogits(nr.ones([2, 4]));
+   * ```
+   */
+  callLogits(inputs: Tensor): Tensor {
+    const shape: SymbolicShape = [null, ...inputs.shape.slice(1)];
+    if (!this.built) this.ensureBuilt(shape);
+    else this.checkInputShape(shape);
+    return tidy('Dense.logits', () => this.affine(inputs));
+  }
+
+  private affine(inputs: Tensor): Tensor {
+    const kernel = this.kernel!;
+    const x = inputs.dtype === 'float32' ? inputs : cast(inputs, 'float32');
+    const lead = x.shape.slice(0, -1);
+    const x2 = x.rank === 2 ? x : reshape(x, [lead.reduce((p, d) => p * d, 1), kernel.shape[0]!]);
+    let y = matMul(x2, kernel);
+    if (this.bias) y = add(y, this.bias);
+    return x.rank === 2 ? y : reshape(y, [...lead, this.units]);
+  }
+
+  override getConfig(): ConfigDict {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: initializerConfig(this.kernelInitializer),
+      biasInitializer: initializerConfig(this.biasInitializer),
+      kernelRegularizer: serializeRegularizer(this.kernelRegularizer),
+      biasRegularizer: serializeRegularizer(this.biasRegularizer),
+    };
+  }
+}
+
+/**
+ * Create a {@link Dense} layer.
+ *
+ * @example
+ * ```ts
+ * const hidden = nr.layers.dense({ units: 128, activation: 'relu', inputShape: [784] });
+ * ```
+ */
+export function dense(args: DenseArgs): Dense {
+  return new Dense(args);
+}

@@ -1,0 +1,277 @@
+import { engine } from '../../engine/engine.js';
+import type { Tensor, Variable } from '../../engine/tensor.js';
+import { type ConfigDict, getInitializer, type Initializer } from '../../initializers/initializers.js';
+import { add } from '../../ops/binary.js';
+import { zeros } from '../../ops/creation.js';
+import { matMul } from '../../ops/matmul.js';
+import { split, stack } from '../../ops/movement.js';
+import { cast, reshape } from '../../ops/shape.js';
+import type { Regularizer } from '../../regularizers/regularizers.js';
+import { type ActivationName, getActivation } from '../activations.js';
+import {
+  type InitializerLike,
+  initializerConfig,
+  type RegularizerLike,
+  resolveRegularizer,
+  serializeRegularizer,
+} from '../dense.js';
+import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from '../layer.js';
+
+/**
+ * Arguments shared by `SimpleRNN`, `LSTM` and `GRU`.
+ *
+ * @example
+ * ```ts
+ * const args: nr.layers.RNNBaseArgs = { units: 16, returnSequences: true };
+ * ```
+ */
+export interface RNNBaseArgs extends LayerArgs {
+  /** Size of the hidden state (and of the output's last axis). */
+  units: number;
+  /** Activation of the candidate state and of the output (default `'tanh'`). */
+  activation?: ActivationName | string | null;
+  /** Whether to add a bias (default true). */
+  useBias?: boolean;
+  /** Initializer of `kernel` (input weights; default `'glorotUniform'`). */
+  kernelInitializer?: InitializerLike;
+  /** Initializer of `recurrent_kernel` (default `'orthogonal'`). */
+  recurrentInitializer?: InitializerLike;
+  /** Initializer of `bias` (default `'zeros'`). */
+  biasInitializer?: InitializerLike;
+  /** Penalty on `kernel`. */
+  kernelRegularizer?: RegularizerLike;
+  /** Penalty on `recurrent_kernel`. */
+  recurrentRegularizer?: RegularizerLike;
+  /** Penalty on `bias`. */
+  biasRegularizer?: RegularizerLike;
+  /** Return the output of every time step (`[batch, time, units]`) instead of the last (`[batch, units]`). */
+  returnSequences?: boolean;
+  /** Process the sequence from the last step to the first (the returned sequence is in processing order). */
+  goBackwards?: boolean;
+  /** Not supported: must be 0. */
+  dropout?: number;
+  /** Not supported: must be 0. */
+  recurrentDropout?: number;
+  /** Not supported: must be false. */
+  returnState?: boolean;
+  /** Not supported: must be false. */
+  stateful?: boolean;
+  /** Accepted for Keras compatibility and ignored (the loop is always unrolled on the tape). */
+  unroll?: boolean;
+}
+
+/**
+ * Split `[batch, time, n]` into `time` tensors `[batch, n]` by repeated halving. Each slice's gradient is padded
+ * back to the size of the tensor it was cut from, so cutting all steps directly from the full tensor would
+ * make the backward pass O(size · time); halving makes it O(size · log time).
+ */
+function unstackTime(x: Tensor): Tensor[] {
+  const [batch, time, n] = x.shape as [number, number, number];
+  if (time === 1) return [reshape(x, [batch, n])];
+  const half = time >> 1;
+  const [early, late] = split(x, [half, time - half], 1);
+  return [...unstackTime(early!), ...unstackTime(late!)];
+}
+
+/**
+ * Shared machinery of the recurrent layers: argument handling, the Keras weight layout
+ * (`kernel [inputDim, k*units]`, `recurrent_kernel [units, k*units]`, `bias [k*units]`), and the time loop.
+ * The input projection `x·W (+ b)` is computed for all time steps in one matMul; each step then only adds
+ * the recurrent term, and backpropagation through time comes from the tape. Subclasses say how many gate
+ * blocks `k` they have and implement one step.
+ *
+ * @example
+ * ```ts
+ * const rnn: nr.layers.RNNBase = nr.layers.lstm({ units: 8 });
+ * ```
+ */
+export abstract class RNNBase extends Layer {
+  /** Size of the hidden state. */
+  readonly units: number;
+  /** Name of the activation. */
+  readonly activationName: ActivationName;
+  /** Whether the layer has a bias. */
+  readonly useBias: boolean;
+  /** Whether every step's output is returned. */
+  readonly returnSequences: boolean;
+  /** Whether the sequence is processed in reverse. */
+  readonly goBackwards: boolean;
+  protected readonly activation: (x: Tensor) => Tensor;
+  protected readonly kernelInitializer: Initializer;
+  protected readonly recurrentInitializer: Initializer;
+  protected readonly biasInitializer: Initializer;
+  protected readonly kernelRegularizer: Regularizer | null;
+  protected readonly recurrentRegularizer: Regularizer | null;
+  protected readonly biasRegularizer: Regularizer | null;
+  /** `[inputDim, k*units]`. */
+  protected kernel!: Variable;
+  /** `[units, k*units]`. */
+  protected recurrentKernel!: Variable;
+  /** `[k*units]` (GRU with `resetAfter`: `[2, 3*units]`), or null without bias. */
+  protected bias: Variable | null = null;
+
+  /** Number of gate blocks `k` stacked along the last axis of the kernels (1, 4 or 3). */
+  protected abstract readonly gateCount: number;
+  /** Number of state tensors carried between steps (LSTM: h and c); the first is the output. */
+  protected readonly stateCount: number = 1;
+
+  constructor(args: RNNBaseArgs) {
+    super(args);
+    const where = `${this.className} '${this.name}'`;
+    if (!Number.isInteger(args?.units) || args.units < 1) {
+      throw new Error(`${where}: units must be a positive integer, got ${args?.units}`);
+    }
+    for (const k of ['dropout', 'recurrentDropout'] as const) {
+      const v = args[k] ?? 0;
+      if (v !== 0) throw new Error(`${where}: ${k} is not supported (got ${v}); use 0 or a Dropout layer`);
+    }
+    for (const k of ['returnState', 'stateful'] as const) {
+      if (args[k]) throw new Error(`${where}: ${k} is not supported; use false`);
+    }
+    this.units = args.units;
+    const act = getActivation(
+      args.activation === undefined ? 'tanh' : args.activation,
+      `${where} activation`,
+    );
+    this.activationName = act.name;
+    this.activation = act.fn;
+    this.useBias = args.useBias ?? true;
+    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform', `${where} kernel`);
+    this.recurrentInitializer = getInitializer(
+      args.recurrentInitializer ?? 'orthogonal',
+      `${where} recurrent_kernel`,
+    );
+    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros', `${where} bias`);
+    this.kernelRegularizer = resolveRegularizer(args.kernelRegularizer, `${where} kernelRegularizer`);
+    this.recurrentRegularizer = resolveRegularizer(
+      args.recurrentRegularizer,
+      `${where} recurrentRegularizer`,
+    );
+    this.biasRegularizer = resolveRegularizer(args.biasRegularizer, `${where} biasRegularizer`);
+    this.returnSequences = args.returnSequences ?? false;
+    this.goBackwards = args.goBackwards ?? false;
+  }
+
+  /** Shape of the bias weight (default `[k*units]`). */
+  protected biasShape(): number[] {
+    return [this.gateCount * this.units];
+  }
+
+  /** Initializer of the bias weight (LSTM overrides it for `unitForgetBias`). */
+  protected biasWeightInitializer(): Initializer {
+    return this.biasInitializer;
+  }
+
+  /** The bias added to the input projection `x·W` (default: the whole bias). */
+  protected inputBias(): Tensor | null {
+    return this.bias;
+  }
+
+  /**
+   * Build the function computing one time step: given this step's input projection `x_t·W (+ b)` of shape
+   * `[batch, k*units]` and the current states, return the new states (the first one is the output).
+   * Called once per layer call, so slices of the weights can be prepared outside the time loop.
+   */
+  protected abstract makeStep(): (xw: Tensor, states: Tensor[]) => Tensor[];
+
+  /** Rank must be 3 and, once built, the feature dimension must match. */
+  protected override checkInputShape(inputShape: SymbolicShape): void {
+    const where = `${this.className} '${this.name}'`;
+    if (inputShape.length !== 3) {
+      throw new Error(
+        `${where}: expected input of rank 3 [batch, time, features], got shape ${fmtShape(inputShape)}`,
+      );
+    }
+    const f = inputShape[2];
+    if (f === null)
+      throw new Error(`${where}: the feature dimension must be known, got ${fmtShape(inputShape)}`);
+    if (this.built && this.kernel && f !== this.kernel.shape[0]) {
+      throw new Error(
+        `${where}: expected input shape [null, null, ${this.kernel.shape[0]}], got ${fmtShape(inputShape)} (feature dimension ${f} differs from the ${this.kernel.shape[0]} the layer was built for)`,
+      );
+    }
+  }
+
+  /** Builds with the time dimension left free, so sequences of any length are accepted. */
+  override ensureBuilt(inputShape: SymbolicShape): void {
+    this.checkInputShape(inputShape);
+    super.ensureBuilt([inputShape[0] ?? null, null, inputShape[2] ?? null]);
+  }
+
+  override apply(inputs: Tensor, options: CallOptions = {}): Tensor {
+    this.checkInputShape([null, ...inputs.shape.slice(1)]);
+    if (inputs.shape[1] === 0) {
+      throw new Error(
+        `${this.className} '${this.name}': the input has no time steps (shape ${fmtShape(inputs.shape)})`,
+      );
+    }
+    return super.apply(inputs, options);
+  }
+
+  override build(inputShape: SymbolicShape): void {
+    const f = inputShape[2]!;
+    const n = this.gateCount * this.units;
+    this.kernel = this.addWeight('kernel', [f, n], this.kernelInitializer, {
+      regularizer: this.kernelRegularizer,
+    });
+    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, n], this.recurrentInitializer, {
+      regularizer: this.recurrentRegularizer,
+    });
+    if (this.useBias) {
+      this.bias = this.addWeight('bias', this.biasShape(), this.biasWeightInitializer(), {
+        regularizer: this.biasRegularizer,
+      });
+    }
+  }
+
+  override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    this.checkInputShape(inputShape);
+    return this.returnSequences
+      ? [inputShape[0] ?? null, inputShape[1] ?? null, this.units]
+      : [inputShape[0] ?? null, this.units];
+  }
+
+  override call(inputs: Tensor, _options: CallOptions = {}): Tensor {
+    return engine().scoped(this.className, () => {
+      const [batch, time, features] = inputs.shape as [number, number, number];
+      const n = this.gateCount * this.units;
+      const x = inputs.dtype === 'float32' ? inputs : cast(inputs, 'float32');
+      let xw = matMul(reshape(x, [batch * time, features]), this.kernel);
+      const b = this.inputBias();
+      if (b) xw = add(xw, b);
+      const perStep = unstackTime(reshape(xw, [batch, time, n]));
+      const step = this.makeStep();
+      let states: Tensor[] = [];
+      for (let s = 0; s < this.stateCount; s++) states.push(zeros([batch, this.units]));
+      const outputs: Tensor[] = [];
+      for (let i = 0; i < time; i++) {
+        const t = this.goBackwards ? time - 1 - i : i;
+        states = step(perStep[t]!, states);
+        if (this.returnSequences) outputs.push(states[0]!);
+      }
+      return this.returnSequences ? stack(outputs, 1) : states[0]!;
+    });
+  }
+
+  override getConfig(): ConfigDict {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activationName,
+      useBias: this.useBias,
+      kernelInitializer: initializerConfig(this.kernelInitializer),
+      recurrentInitializer: initializerConfig(this.recurrentInitializer),
+      biasInitializer: initializerConfig(this.biasInitializer),
+      kernelRegularizer: serializeRegularizer(this.kernelRegularizer),
+      recurrentRegularizer: serializeRegularizer(this.recurrentRegularizer),
+      biasRegularizer: serializeRegularizer(this.biasRegularizer),
+      dropout: 0,
+      recurrentDropout: 0,
+      returnSequences: this.returnSequences,
+      returnState: false,
+      goBackwards: this.goBackwards,
+      stateful: false,
+      unroll: false,
+    };
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * `@neurona/core/node`: Node-only helpers: the file-system model handler and the terminal progress bar.
+ *
+ * @example
+ * ```ts
+ * import { fileSystem, progressBar } from '@neurona/core/node';
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { fileSystem } from './file.js';
+export { progressBar } from '../callbacks/progress.js';
+export type { ProgressBarOptions } from '../callbacks/progress.js';

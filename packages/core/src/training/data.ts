@@ -1,0 +1,113 @@
+import type { Tensor } from '../engine/tensor.js';
+import type { SymbolicShape } from '../layers/layer.js';
+import { fmtShape } from '../layers/layer.js';
+
+/**
+ * The course's three gradient-descent regimes: `'batch'` (one update per epoch over the whole set),
+ * `'stochastic'` (one example per update), `'minibatch'` (updates on `batchSize` examples; the default).
+ *
+ * @example
+ * ```ts
+ * await model.fit(x, y, { mode: 'stochastic', epochs: 5 });
+ * ```
+ */
+export type GradientDescentMode = 'batch' | 'stochastic' | 'minibatch';
+
+/** @internal The batch size a mode implies. */
+export function batchSizeFor(mode: GradientDescentMode, batchSize: number | undefined, n: number): number {
+  if (mode === 'batch') {
+    if (batchSize !== undefined && batchSize !== n) {
+      throw new Error(`fit: mode 'batch' uses the whole training set (${n} examples) per update; drop batchSize (${batchSize}) or use mode 'minibatch'`);
+    }
+    return Math.max(1, n);
+  }
+  if (mode === 'stochastic') {
+    if (batchSize !== undefined && batchSize !== 1) {
+      throw new Error(`fit: mode 'stochastic' uses one example per update; drop batchSize (${batchSize}) or use mode 'minibatch'`);
+    }
+    return 1;
+  }
+  if (mode !== 'minibatch') throw new Error(`fit: unknown mode '${String(mode)}' (expected 'batch', 'stochastic' or 'minibatch')`);
+  const b = batchSize ?? 32;
+  if (!Number.isInteger(b) || b < 1) throw new Error(`fit: batchSize must be a positive integer, got ${b}`);
+  return b;
+}
+
+/** @internal Throw naming the argument and position of the first NaN or infinity. */
+export async function checkFinite(t: Tensor, what: string): Promise<void> {
+  if (t.dtype !== 'float32') return;
+  const d = await t.data();
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if (!Number.isFinite(v)) {
+      const row = t.shape.length > 0 && t.shape[0]! > 0 ? Math.floor(i / (t.size / t.shape[0]!)) : 0;
+      throw new Error(`${what} contains ${v} at flat index ${i} (example ${row}); clean the data before training`);
+    }
+  }
+}
+
+/** @internal Check labels against the model's output shape for the given loss. */
+export function checkTargets(y: Tensor, outputShape: SymbolicShape, lossName: string, what: string): void {
+  const sparse = /sparse/i.test(lossName);
+  if (sparse) {
+    const ok = y.rank === 1 || (y.rank === 2 && y.shape[1] === 1);
+    if (!ok) {
+      throw new Error(
+        `${what}: loss '${lossName}' expects integer class labels of shape [n] or [n, 1], got [${y.shape.join(', ')}]`,
+      );
+    }
+    return;
+  }
+  // Keras accepts [n] targets for an [n, 1] output.
+  const expected = outputShape.slice(1);
+  const actual = y.rank === 1 && expected.length === 1 && expected[0] === 1 ? [1] : y.shape.slice(1);
+  const ok = expected.length === actual.length && expected.every((d, i) => d === null || d === actual[i]);
+  if (!ok) {
+    throw new Error(
+      `${what}: targets of shape [${y.shape.join(', ')}] do not match the model's output ${fmtShape(outputShape)} (loss '${lossName}')`,
+    );
+  }
+}
+
+/** @internal Per-example weights from `classWeight` (by the label's class) and/or `sampleWeight`. */
+export async function exampleWeights(
+  y: Tensor,
+  lossName: string,
+  classWeight: Readonly<Record<number, number>> | undefined,
+  sampleWeight: Tensor | undefined,
+  n: number,
+): Promise<Float32Array | null> {
+  if (!classWeight && !sampleWeight) return null;
+  const w = new Float32Array(n).fill(1);
+  if (sampleWeight) {
+    if (sampleWeight.rank !== 1 || sampleWeight.shape[0] !== n) {
+      throw new Error(`fit: sampleWeight must have shape [${n}] (one weight per example), got [${sampleWeight.shape.join(', ')}]`);
+    }
+    const s = await sampleWeight.data();
+    for (let i = 0; i < n; i++) {
+      if (!Number.isFinite(s[i]!) || s[i]! < 0) throw new Error(`fit: sampleWeight[${i}] is ${s[i]}; weights must be finite and >= 0`);
+      w[i] = s[i]!;
+    }
+  }
+  if (classWeight) {
+    const labels = await y.data();
+    const per = y.size / Math.max(n, 1);
+    for (let i = 0; i < n; i++) {
+      // Sparse labels are class ids, a single output is a binary 0/1 label, otherwise take the one-hot argmax.
+      let cls = 0;
+      if (per === 1) cls = /sparse/i.test(lossName) ? labels[i]! : Math.round(labels[i]!);
+      else for (let k = 1; k < per; k++) if (labels[i * per + k]! > labels[i * per + cls]!) cls = k;
+      const cw = classWeight[cls];
+      if (cw !== undefined) w[i]! *= cw;
+    }
+  }
+  return w;
+}
+
+/** @internal Yield to the event loop so timers, I/O and UI keep running during training. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof setImmediate === 'function') setImmediate(resolve);
+    else setTimeout(resolve, 0);
+  });
+}
