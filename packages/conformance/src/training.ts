@@ -49,7 +49,11 @@ export async function sgd(model: Model, steps: number, lr: number): Promise<numb
   return losses;
 }
 
-/** Train and require the loss to fall to at most `ratio` of its start, with no leaked tensors. */
+/**
+ * Train and require the loss to fall to at most `ratio` of its start, with no leaked tensors. The ratios
+ * leave about 2-3x headroom over the CPU reference run (dense 1.98 -> 0.022, cnn 0.60 -> 0.099,
+ * rnn 0.18 -> 0.017 after 20 steps); a zeroed conv2d filter gradient, for example, stalls the CNN at 0.64x.
+ */
 async function expectLearns(
   what: string,
   build: () => Model,
@@ -157,17 +161,17 @@ export function registerTraining(suite: Suite): void {
   const dense: KernelName[] = ['matmul', 'binary', 'unary', 'reduce'];
   suite.group('training', (test) => {
     test('dense network: 20 SGD steps reduce the loss', dense, async () => {
-      await expectLearns('dense', denseModel, 20, 0.1, 0.5);
+      await expectLearns('dense', denseModel, 20, 0.1, 0.1);
     });
     test(
       'cnn: 20 SGD steps reduce the loss',
       [...dense, 'conv2d', 'conv2dGradFilter', 'maxPool', 'maxPoolGrad', 'logSoftmax'],
       async () => {
-        await expectLearns('cnn', cnnModel, 20, 0.2, 0.8);
+        await expectLearns('cnn', cnnModel, 20, 0.2, 0.3);
       },
     );
     test('rnn unrolled over 4 steps: 20 SGD steps reduce the loss', [...dense, 'slice'], async () => {
-      await expectLearns('rnn', rnnModel, 20, 0.1, 0.5);
+      await expectLearns('rnn', rnnModel, 20, 0.1, 0.3);
     });
   });
 }

@@ -32,7 +32,9 @@ export interface EarlyStoppingArgs {
  * await model.fit(x, y, { epochs: 100, validationSplit: 0.2, callbacks: [nr.callbacks.earlyStopping({ patience: 5, restoreBestWeights: true })] });
  * ```
  */
-export function earlyStopping(args: EarlyStoppingArgs = {}): Callback & { stoppedEpoch: number; bestEpoch: number } {
+export function earlyStopping(
+  args: EarlyStoppingArgs = {},
+): Callback & { stoppedEpoch: number; bestEpoch: number } {
   const monitor = args.monitor ?? 'val_loss';
   const minDelta = Math.abs(args.minDelta ?? 0);
   const patience = args.patience ?? 0;
@@ -103,7 +105,9 @@ export function learningRateScheduler(schedule: (epoch: number, lr: number) => n
       if (!opt) throw new Error('learningRateScheduler: the model has no optimizer (call compile first)');
       const lr = schedule(epoch, opt.learningRate);
       if (!(lr > 0) || !Number.isFinite(lr)) {
-        throw new Error(`learningRateScheduler: schedule returned ${lr} for epoch ${epoch}; expected a finite number > 0`);
+        throw new Error(
+          `learningRateScheduler: schedule returned ${lr} for epoch ${epoch}; expected a finite number > 0`,
+        );
       }
       opt.setLearningRate(lr);
     },

@@ -113,7 +113,10 @@ export class History implements Callback {
 
   onEpochEnd(epoch: number, logs?: Logs): void {
     this.epoch.push(epoch);
-    for (const [k, v] of Object.entries(logs ?? {})) (this.history[k] ??= []).push(v);
+    for (const [k, v] of Object.entries(logs ?? {})) {
+      this.history[k] ??= [];
+      this.history[k].push(v);
+    }
   }
 
   onBatchEnd(): void {

@@ -80,9 +80,7 @@ export function progressBar(options: ProgressBarOptions = {}): Callback {
       const seconds = (performance.now() - epochStart) / 1000;
       const val = Object.keys(logs ?? {}).filter((k) => k.startsWith('val_'));
       const train = describe(logs ?? {}, params.metrics);
-      write(
-        `  ${seconds.toFixed(1)} s · ${train}${val.length ? ` · ${describe(logs ?? {}, val)}` : ''}`,
-      );
+      write(`  ${seconds.toFixed(1)} s · ${train}${val.length ? ` · ${describe(logs ?? {}, val)}` : ''}`);
     },
   };
 }

@@ -1,3 +1,10 @@
+export type {
+  ConfigDict,
+  ConfigValue,
+  Initializer,
+  InitializerName,
+  SerializedInitializer,
+} from './initializers.js';
 export {
   computeFans,
   constant,
@@ -15,4 +22,3 @@ export {
   varianceScaling,
   zeros,
 } from './initializers.js';
-export type { ConfigDict, ConfigValue, Initializer, InitializerName, SerializedInitializer } from './initializers.js';

@@ -327,7 +327,9 @@ export function getInitializer(
         return varianceScaling({
           scale: num(c, 'scale'),
           mode: c?.mode as Mode | undefined,
-          distribution: (c?.distribution === 'normal' ? 'truncated_normal' : c?.distribution) as Distribution | undefined,
+          distribution: (c?.distribution === 'normal' ? 'truncated_normal' : c?.distribution) as
+            | Distribution
+            | undefined,
         });
       default:
         return getInitializer(init.className, where);

@@ -47,12 +47,15 @@ export function memory(initial?: ModelArtifacts): IOHandler & { artifacts: Model
  */
 export async function resolveHandler(target: string | IOHandler, what: 'save' | 'load'): Promise<IOHandler> {
   if (typeof target !== 'string') {
-    if (!target || typeof target[what] !== 'function') throw new Error(`${what}: the handler has no ${what}() method`);
+    if (!target || typeof target[what] !== 'function')
+      throw new Error(`${what}: the handler has no ${what}() method`);
     return target;
   }
   if (target.startsWith('file://')) {
     if (typeof process === 'undefined' || !process.versions?.node) {
-      throw new Error(`${what}: 'file://' URLs need Node.js; in a browser use an IOHandler such as nr.io.memory()`);
+      throw new Error(
+        `${what}: 'file://' URLs need Node.js; in a browser use an IOHandler such as nr.io.memory()`,
+      );
     }
     const { fileSystem } = await import('../node/file.js');
     return fileSystem(target.slice('file://'.length));

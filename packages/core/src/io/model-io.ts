@@ -2,10 +2,10 @@ import type { DType } from '../backend/types.js';
 import { engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { ConfigDict } from '../initializers/initializers.js';
+import { registerBuiltinLayers } from '../layers/builtins.js';
 import type { Layer } from '../layers/layer.js';
 import { snakeCase } from '../layers/layer.js';
 import { getLayerClass } from '../layers/registry.js';
-import { registerBuiltinLayers } from '../layers/builtins.js';
 import { Sequential } from '../models/sequential.js';
 import { tensor } from '../ops/creation.js';
 import { resolveHandler } from './handlers.js';
@@ -21,10 +21,14 @@ function toPythonic(value: JsonValue, key = ''): JsonValue {
   if (Array.isArray(value)) return value.map((v) => toPythonic(v, key));
   if (value !== null && typeof value === 'object') {
     const out: { [k: string]: JsonValue } = {};
-    for (const [k, v] of Object.entries(value)) out[k === 'className' ? 'class_name' : snakeCase(k)] = toPythonic(v, k);
+    for (const [k, v] of Object.entries(value))
+      out[k === 'className' ? 'class_name' : snakeCase(k)] = toPythonic(v, k);
     return out;
   }
-  if (typeof value === 'string' && (key === 'activation' || key === 'recurrentActivation' || key === 'dataFormat')) {
+  if (
+    typeof value === 'string' &&
+    (key === 'activation' || key === 'recurrentActivation' || key === 'dataFormat')
+  ) {
     return snakeCase(value);
   }
   return value;
@@ -34,7 +38,8 @@ function fromPythonic(value: JsonValue, key = ''): JsonValue {
   if (Array.isArray(value)) return value.map((v) => fromPythonic(v, key));
   if (value !== null && typeof value === 'object') {
     const out: { [k: string]: JsonValue } = {};
-    for (const [k, v] of Object.entries(value)) out[k === 'class_name' ? 'className' : camelCase(k)] = fromPythonic(v, k);
+    for (const [k, v] of Object.entries(value))
+      out[k === 'class_name' ? 'className' : camelCase(k)] = fromPythonic(v, k);
     return out;
   }
   if (typeof value === 'string' && key === 'data_format') return camelCase(value);
@@ -43,7 +48,10 @@ function fromPythonic(value: JsonValue, key = ''): JsonValue {
 
 /** @internal The model as TensorFlow.js LayersModel artifacts (weights read from the backend). */
 export async function modelToArtifacts(model: Sequential): Promise<ModelArtifacts> {
-  if (!model.built) throw new Error(`save: model '${model.name}' is not built yet (run it once or give the first layer an inputShape)`);
+  if (!model.built)
+    throw new Error(
+      `save: model '${model.name}' is not built yet (run it once or give the first layer an inputShape)`,
+    );
   const weights = model.weights;
   const specs: WeightSpec[] = weights.map((w) => ({ name: w.name, shape: [...w.shape], dtype: w.dtype }));
   const datas = await Promise.all(weights.map((w) => w.data()));
@@ -90,11 +98,13 @@ export function artifactsToModel(a: ModelArtifacts): Sequential {
   const topo = a.modelTopology;
   const cls = topo.class_name;
   if (cls !== 'Sequential') {
-    throw new Error(`loadModel: only 'Sequential' models are supported, got class_name ${JSON.stringify(cls)}`);
+    throw new Error(
+      `loadModel: only 'Sequential' models are supported, got class_name ${JSON.stringify(cls)}`,
+    );
   }
   const config = fromPythonic(topo.config ?? null) as ConfigDict | null;
   const layerList = config?.layers;
-  if (!Array.isArray(layerList)) throw new Error("loadModel: modelTopology.config.layers must be an array");
+  if (!Array.isArray(layerList)) throw new Error('loadModel: modelTopology.config.layers must be an array');
   const layers: Layer[] = [];
   let model: Sequential | null = null;
   try {
@@ -107,7 +117,8 @@ export function artifactsToModel(a: ModelArtifacts): Sequential {
       layers.push(new Cls(e.config as never));
     }
     model = new Sequential({ layers, name: typeof config?.name === 'string' ? config.name : undefined });
-    if (!model.built) throw new Error('loadModel: the first layer has no batch_input_shape, so the model cannot be built');
+    if (!model.built)
+      throw new Error('loadModel: the first layer has no batch_input_shape, so the model cannot be built');
     assignWeights(model, a);
     return model;
   } catch (e) {
@@ -121,24 +132,35 @@ function assignWeights(model: Sequential, a: ModelArtifacts): void {
   const byName = new Map<string, { spec: WeightSpec; offset: number }>();
   let offset = 0;
   for (const spec of a.weightSpecs) {
-    if (!(spec.dtype in BYTES)) throw new Error(`loadModel: weight '${spec.name}' has unsupported dtype '${spec.dtype}'`);
+    if (!(spec.dtype in BYTES))
+      throw new Error(`loadModel: weight '${spec.name}' has unsupported dtype '${spec.dtype}'`);
     byName.set(spec.name, { spec, offset });
     offset += spec.shape.reduce((p, d) => p * d, 1) * BYTES[spec.dtype];
-  }
-  if (offset > a.weightData.byteLength) {
-    throw new Error(`loadModel: the manifest needs ${offset} bytes of weight data, the file has ${a.weightData.byteLength}`);
   }
   const weights = model.weights;
   const missing = weights.filter((w) => !byName.has(w.name)).map((w) => w.name);
   if (missing.length) throw new Error(`loadModel: weights missing from the file: ${missing.join(', ')}`);
+  for (const w of weights) {
+    const { spec } = byName.get(w.name)!;
+    if (spec.shape.length !== w.shape.length || spec.shape.some((d, i) => d !== w.shape[i])) {
+      throw new Error(
+        `loadModel: weight '${w.name}' has shape [${spec.shape.join(', ')}] in the file, the layer expects [${w.shape.join(', ')}]`,
+      );
+    }
+  }
+  if (offset > a.weightData.byteLength) {
+    throw new Error(
+      `loadModel: the manifest needs ${offset} bytes of weight data, the file has ${a.weightData.byteLength}`,
+    );
+  }
   const values: Tensor[] = engine().scoped('loadModel', () =>
     weights.map((w) => {
       const { spec, offset: at } = byName.get(w.name)!;
-      if (spec.shape.length !== w.shape.length || spec.shape.some((d, i) => d !== w.shape[i])) {
-        throw new Error(`loadModel: weight '${w.name}' has shape [${spec.shape.join(', ')}] in the file, the layer expects [${w.shape.join(', ')}]`);
-      }
       const n = w.size;
-      const data = spec.dtype === 'float32' ? new Float32Array(a.weightData.slice(at, at + n * 4)) : new Int32Array(a.weightData.slice(at, at + n * 4));
+      const data =
+        spec.dtype === 'float32'
+          ? new Float32Array(a.weightData.slice(at, at + n * 4))
+          : new Int32Array(a.weightData.slice(at, at + n * 4));
       return tensor(spec.dtype === 'float32' ? data : Float32Array.from(data), spec.shape, 'float32');
     }),
   );

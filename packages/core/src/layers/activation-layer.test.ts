@@ -54,12 +54,19 @@ describe('Activation', () => {
   it('resolves Keras aliases and serialises the canonical name', () => {
     const layer = new Activation({ activation: 'log_softmax' as 'logSoftmax', name: 'act' });
     expect(layer.activation).toBe('logSoftmax');
-    expect(layer.getConfig()).toEqual({ name: 'act', trainable: true, dtype: 'float32', activation: 'logSoftmax' });
+    expect(layer.getConfig()).toEqual({
+      name: 'act',
+      trainable: true,
+      dtype: 'float32',
+      activation: 'logSoftmax',
+    });
     expect(layer.className).toBe('Activation');
   });
 
   it('rejects unknown activations naming the layer', () => {
     // @ts-expect-error: unknown activation name
-    expect(() => activation({ activation: 'swishy', name: 'a1' })).toThrow(/Activation 'a1': unknown activation 'swishy'/);
+    expect(() => activation({ activation: 'swishy', name: 'a1' })).toThrow(
+      /Activation 'a1': unknown activation 'swishy'/,
+    );
   });
 });

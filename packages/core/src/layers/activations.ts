@@ -64,7 +64,10 @@ const ALIASES: Record<string, ActivationName> = {
  * f(nr.tensor1d([0])); // [0]
  * ```
  */
-export function getActivation(name: string | null | undefined, where = 'activation'): {
+export function getActivation(
+  name: string | null | undefined,
+  where = 'activation',
+): {
   name: ActivationName;
   fn: (x: Tensor) => Tensor;
 } {

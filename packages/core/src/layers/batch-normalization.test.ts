@@ -14,8 +14,13 @@ const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-5): void => 
 };
 
 /** A layer whose gamma/beta are not the trivial 1/0, so their gradients are exercised. */
-const makeBn = (args: ConstructorParameters<typeof BatchNormalization>[0] = {}) => () =>
-  batchNormalization({ gammaInitializer: { className: 'RandomUniform', config: { minval: 0.5, maxval: 1.5 } }, ...args });
+const makeBn =
+  (args: ConstructorParameters<typeof BatchNormalization>[0] = {}) =>
+  () =>
+    batchNormalization({
+      gammaInitializer: { className: 'RandomUniform', config: { minval: 0.5, maxval: 1.5 } },
+      ...args,
+    });
 
 testLayer('BatchNormalization', makeBn(), [4, 3], { params: 12, trainableParams: 6 });
 testLayer('BatchNormalization', makeBn(), [4, 3], { training: true });
@@ -67,7 +72,10 @@ describe('BatchNormalization', () => {
     const mv = nr.tensor1d([4, 0.25]);
     bn.setWeights([bn.gamma!, bn.beta!, mm, mv]);
     const y = bn.apply(x);
-    const expected = rows.flatMap(([u, v]) => [(2 * (u! - 1)) / Math.sqrt(4 + eps), (v! - 2) / Math.sqrt(0.25 + eps) + 1]);
+    const expected = rows.flatMap(([u, v]) => [
+      (2 * (u! - 1)) / Math.sqrt(4 + eps),
+      (v! - 2) / Math.sqrt(0.25 + eps) + 1,
+    ]);
     close(await y.data(), expected);
     close(await bn.movingMean!.data(), [1, 2]);
     close(await bn.movingVariance!.data(), [4, 0.25]);
@@ -79,7 +87,12 @@ describe('BatchNormalization', () => {
     const { bn, x } = await prepared();
     bn.trainable = false;
     const y = bn.apply(x, { training: true });
-    close(await y.data(), [2 * (1 / Math.sqrt(1 + eps)), 2 / Math.sqrt(1 + eps) + 1, 6 / Math.sqrt(1 + eps), 6 / Math.sqrt(1 + eps) + 1]);
+    close(await y.data(), [
+      2 * (1 / Math.sqrt(1 + eps)),
+      2 / Math.sqrt(1 + eps) + 1,
+      6 / Math.sqrt(1 + eps),
+      6 / Math.sqrt(1 + eps) + 1,
+    ]);
     close(await bn.movingMean!.data(), [0, 0]);
     nr.dispose([x, y]);
     bn.dispose();
@@ -104,7 +117,12 @@ describe('BatchNormalization', () => {
     bn.ensureBuilt([null, 8, 8, 16]);
     expect(bn.countParams()).toBe(64);
     expect(bn.nonTrainableWeights.reduce((n, w) => n + w.size, 0)).toBe(32);
-    expect(bn.weights.map((w) => w.name.split('/')[1])).toEqual(['gamma', 'beta', 'moving_mean', 'moving_variance']);
+    expect(bn.weights.map((w) => w.name.split('/')[1])).toEqual([
+      'gamma',
+      'beta',
+      'moving_mean',
+      'moving_variance',
+    ]);
     expect(bn.trainableWeights.map((w) => w.name.split('/')[1])).toEqual(['gamma', 'beta']);
     const noCenter = batchNormalization({ center: false });
     noCenter.ensureBuilt([null, 10]);
@@ -117,21 +135,30 @@ describe('BatchNormalization', () => {
     expect(() => batchNormalization({ axis: 3, name: 'bn1' }).ensureBuilt([null, 4])).toThrow(
       "BatchNormalization 'bn1': axis 3 is not a feature axis of input [null, 4] (rank >= 2, not the batch axis)",
     );
-    expect(() => batchNormalization({ axis: 0 }).ensureBuilt([null, 4])).toThrow(/axis 0 is not a feature axis/);
+    expect(() => batchNormalization({ axis: 0 }).ensureBuilt([null, 4])).toThrow(
+      /axis 0 is not a feature axis/,
+    );
     expect(() => batchNormalization({ name: 'bn2' }).ensureBuilt([null, 4, null])).toThrow(
       "BatchNormalization 'bn2': input dimension 2 (axis -1) must be known, got [null, 4, null]",
     );
     const bn = batchNormalization({ name: 'bn3' });
     bn.ensureBuilt([null, 4]);
-    expect(() => bn.computeOutputShape([null, 5])).toThrow("BatchNormalization 'bn3': expected input with 4 features on axis -1, got [null, 5]");
+    expect(() => bn.computeOutputShape([null, 5])).toThrow(
+      "BatchNormalization 'bn3': expected input with 4 features on axis -1, got [null, 5]",
+    );
     expect(() => batchNormalization({ momentum: 2 })).toThrow(/momentum must be in \[0, 1\]/);
     expect(() => batchNormalization({ epsilon: 0 })).toThrow(/epsilon must be positive/);
     expect(() => batchNormalization({ axis: 1.5 })).toThrow(/axis must be an integer/);
+    expect(batchNormalization({ axis: [3] }).axis).toBe(3); // tf.keras 2 saves the axis as a list
     bn.dispose();
   });
 
   it('serialises its config in Keras form and rebuilds from it', () => {
-    const bn = batchNormalization({ name: 'bn_cfg', momentum: 0.9, gammaRegularizer: nr.regularizers.l2({ l2: 0.1 }) });
+    const bn = batchNormalization({
+      name: 'bn_cfg',
+      momentum: 0.9,
+      gammaRegularizer: nr.regularizers.l2({ l2: 0.1 }),
+    });
     const config = bn.getConfig();
     expect(config).toEqual({
       name: 'bn_cfg',
@@ -149,7 +176,9 @@ describe('BatchNormalization', () => {
       betaRegularizer: null,
       gammaRegularizer: { className: 'L1L2', config: { l1: 0, l2: 0.1 } },
     });
-    const copy = new BatchNormalization(config as unknown as ConstructorParameters<typeof BatchNormalization>[0]);
+    const copy = new BatchNormalization(
+      config as unknown as ConstructorParameters<typeof BatchNormalization>[0],
+    );
     expect(copy.getConfig()).toEqual(config);
   });
 });

@@ -25,8 +25,11 @@ import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape }
  * ```
  */
 export interface BatchNormalizationArgs extends LayerArgs {
-  /** The feature axis, normalised per entry (default -1, the channels of NHWC images). */
-  axis?: number;
+  /**
+   * The feature axis, normalised per entry (default -1, the channels of NHWC images). A one-element list, as
+   * tf.keras 2 saves it (`[3]`), is accepted.
+   */
+  axis?: number | readonly [number];
   /** Weight of the old value in the moving statistics (default 0.99). */
   momentum?: number;
   /** Added to the variance before the square root (default 1e-3). */
@@ -84,7 +87,8 @@ export class BatchNormalization extends Layer {
   constructor(args: BatchNormalizationArgs = {}) {
     super(args);
     const where = `BatchNormalization '${this.name}'`;
-    this.axis = args.axis ?? -1;
+    const axis = Array.isArray(args.axis) && args.axis.length === 1 ? args.axis[0] : (args.axis ?? -1);
+    this.axis = axis as number;
     if (!Number.isInteger(this.axis)) {
       throw new Error(`${where}: axis must be an integer, got ${JSON.stringify(args.axis)}`);
     }
@@ -157,18 +161,17 @@ export class BatchNormalization extends Layer {
       // per-feature vectors broadcast along `ax`
       const bshape = inputs.shape.map((d, i) => (i === ax ? d : 1));
       const bcast = (v: Tensor): Tensor => (last ? v : reshape(v, bshape));
-      let m: Tensor;
-      let v: Tensor;
+      let y: Tensor;
       if (options.training === true && this.trainable) {
         const axes = inputs.shape.map((_, i) => i).filter((i) => i !== ax);
-        m = mean(inputs, axes, true);
-        v = mean(square(sub(inputs, m)), axes, true);
+        const m = mean(inputs, axes, true);
+        const centred = sub(inputs, m);
+        const v = mean(square(centred), axes, true);
         this.updateMovingStats(m, v);
+        y = mul(centred, rsqrt(add(v, this.epsilon)));
       } else {
-        m = bcast(this.movingMean!);
-        v = bcast(this.movingVariance!);
+        y = mul(sub(inputs, bcast(this.movingMean!)), rsqrt(add(bcast(this.movingVariance!), this.epsilon)));
       }
-      let y = mul(sub(inputs, m), rsqrt(add(v, this.epsilon)));
       if (this.gamma) y = mul(y, bcast(this.gamma));
       if (this.beta) y = add(y, bcast(this.beta));
       return y;

@@ -70,18 +70,30 @@ describe('Conv2D', () => {
   });
 
   it('computes output shapes for valid/same padding, strides, dilation and unknown sizes', () => {
-    expect(conv2d({ filters: 8, kernelSize: 5 }).computeOutputShape([null, 28, 28, 1])).toEqual([null, 24, 24, 8]);
-    expect(conv2d({ filters: 2, kernelSize: 3, strides: 2, padding: 'same' }).computeOutputShape([null, 7, 8, 1])).toEqual(
-      [null, 4, 4, 2],
-    );
-    expect(conv2d({ filters: 2, kernelSize: 3, strides: 2 }).computeOutputShape([null, 7, 8, 1])).toEqual([null, 3, 3, 2]);
-    expect(conv2d({ filters: 1, kernelSize: 3, dilationRate: 2 }).computeOutputShape([null, 7, 7, 1])).toEqual([
+    expect(conv2d({ filters: 8, kernelSize: 5 }).computeOutputShape([null, 28, 28, 1])).toEqual([
+      null,
+      24,
+      24,
+      8,
+    ]);
+    expect(
+      conv2d({ filters: 2, kernelSize: 3, strides: 2, padding: 'same' }).computeOutputShape([null, 7, 8, 1]),
+    ).toEqual([null, 4, 4, 2]);
+    expect(conv2d({ filters: 2, kernelSize: 3, strides: 2 }).computeOutputShape([null, 7, 8, 1])).toEqual([
       null,
       3,
       3,
+      2,
+    ]);
+    expect(
+      conv2d({ filters: 1, kernelSize: 3, dilationRate: 2 }).computeOutputShape([null, 7, 7, 1]),
+    ).toEqual([null, 3, 3, 1]);
+    expect(conv2d({ filters: 1, kernelSize: 3 }).computeOutputShape([null, null, 9, 2])).toEqual([
+      null,
+      null,
+      7,
       1,
     ]);
-    expect(conv2d({ filters: 1, kernelSize: 3 }).computeOutputShape([null, null, 9, 2])).toEqual([null, null, 7, 1]);
   });
 
   it('rejects bad inputs with the layer name, the expected and the actual shape', () => {
@@ -93,7 +105,9 @@ describe('Conv2D', () => {
     const x = nr.zeros([1, 5, 5, 3]);
     nr.dispose(layer.apply(x));
     const other = nr.zeros([1, 5, 5, 2]);
-    expect(() => layer.computeOutputShape([null, 5, 5, 2])).toThrow("Conv2D 'c1': expected input with 3 channels, got [null, 5, 5, 2]");
+    expect(() => layer.computeOutputShape([null, 5, 5, 2])).toThrow(
+      "Conv2D 'c1': expected input with 3 channels, got [null, 5, 5, 2]",
+    );
     expect(() => layer.apply(other)).toThrow(/'c1'/);
     const small = nr.zeros([1, 2, 5, 1]);
     expect(() => conv2d({ filters: 1, kernelSize: 3, name: 'c2' }).apply(small)).toThrow(
@@ -107,9 +121,9 @@ describe('Conv2D', () => {
   });
 
   it('validates its arguments', () => {
-    expect(() => conv2d({ filters: 1, kernelSize: 3, dataFormat: 'channelsFirst' as 'channelsLast', name: 'cf' })).toThrow(
-      "Conv2D 'cf': dataFormat 'channelsFirst' is not supported (only 'channelsLast', NHWC)",
-    );
+    expect(() =>
+      conv2d({ filters: 1, kernelSize: 3, dataFormat: 'channelsFirst' as 'channelsLast', name: 'cf' }),
+    ).toThrow("Conv2D 'cf': dataFormat 'channelsFirst' is not supported (only 'channelsLast', NHWC)");
     expect(() => conv2d({ filters: 1, kernelSize: 3, strides: 2, dilationRate: 2, name: 'sd' })).toThrow(
       "Conv2D 'sd': strides [2, 2] > 1 cannot be combined with dilationRate [2, 2] > 1",
     );

@@ -25,7 +25,15 @@ import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape }
  */
 export type DataFormat = 'channelsLast' | 'channels_last';
 
-/** @internal Validate a `dataFormat` argument (channels-last only). */
+/**
+ * Validate a `dataFormat` argument (channels-last only), throwing an error that starts with `where`.
+ *
+ * @example
+ * ```ts
+ * nr.layers.checkDataFormat('channelsLast', "Conv2D 'conv2d'"); // ok
+ * ```
+ * @internal
+ */
 export function checkDataFormat(format: string | undefined, where: string): void {
   const f = format ?? 'channelsLast';
   if (f !== 'channelsLast' && f !== 'channels_last') {
@@ -33,7 +41,15 @@ export function checkDataFormat(format: string | undefined, where: string): void
   }
 }
 
-/** @internal A positive integer or a pair of them, as a pair. */
+/**
+ * A positive integer or a pair of them, as a pair (throws an error that starts with `where`).
+ *
+ * @example
+ * ```ts
+ * nr.layers.pairArg(3, 'kernelSize', "Conv2D 'conv2d'"); // [3, 3]
+ * ```
+ * @internal
+ */
 export function pairArg(v: number | readonly number[], what: string, where: string): [number, number] {
   const p = typeof v === 'number' ? [v, v] : Array.isArray(v) ? [...v] : [];
   if (p.length !== 2 || !p.every((d) => Number.isInteger(d) && d > 0)) {
@@ -44,7 +60,15 @@ export function pairArg(v: number | readonly number[], what: string, where: stri
   return [p[0]!, p[1]!];
 }
 
-/** @internal Output length of a window sliding over `length` (`null` stays unknown; 0 when it does not fit). */
+/**
+ * Output length of a window sliding over `length` (`null` stays unknown; 0 when it does not fit).
+ *
+ * @example
+ * ```ts
+ * nr.layers.windowOutputLength(28, 5, 1, 'valid'); // 24
+ * ```
+ * @internal
+ */
 export function windowOutputLength(
   length: number | null,
   window: number,
@@ -58,7 +82,15 @@ export function windowOutputLength(
   return length < effective ? 0 : Math.floor((length - effective) / stride) + 1;
 }
 
-/** @internal Validate a `padding` argument. */
+/**
+ * Validate a `padding` argument (`'valid'` by default).
+ *
+ * @example
+ * ```ts
+ * nr.layers.paddingArg('same', "Conv2D 'conv2d'"); // 'same'
+ * ```
+ * @internal
+ */
 export function paddingArg(p: string | undefined, where: string): 'valid' | 'same' {
   const v = p ?? 'valid';
   if (v !== 'valid' && v !== 'same')

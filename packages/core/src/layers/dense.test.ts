@@ -68,7 +68,9 @@ describe('Dense', () => {
     const x = nr.randomNormal([2, 3, 4]);
     const y = layer.apply(x);
     expect(y.shape).toEqual([2, 3, 2]);
-    const ref = nr.tidy(() => nr.add(nr.reshape(nr.matMul(nr.reshape(x, [6, 4]), layer.kernel!), [2, 3, 2]), 1));
+    const ref = nr.tidy(() =>
+      nr.add(nr.reshape(nr.matMul(nr.reshape(x, [6, 4]), layer.kernel!), [2, 3, 2]), 1),
+    );
     close(await y.data(), await ref.data());
     nr.dispose([x, y, ref]);
     layer.dispose();
@@ -113,7 +115,9 @@ describe('Dense', () => {
     const x = nr.zeros([2, 784]);
     nr.dispose(layer.apply(x));
     const bad = nr.zeros([2, 10]);
-    expect(() => layer.apply(bad)).toThrow("Dense 'dense_1': expected input with last dimension 784, got [null, 10]");
+    expect(() => layer.apply(bad)).toThrow(
+      "Dense 'dense_1': expected input with last dimension 784, got [null, 10]",
+    );
     expect(() => layer.callLogits(bad)).toThrow(/last dimension 784, got \[null, 10\]/);
     expect(() => layer.computeOutputShape([null, 10])).toThrow(/last dimension 784/);
     const flat = nr.zeros([3]);
@@ -128,10 +132,14 @@ describe('Dense', () => {
   });
 
   it('validates its arguments', () => {
-    expect(() => dense({ units: 0, name: 'd0' })).toThrow("Dense 'd0': units must be a positive integer, got 0");
+    expect(() => dense({ units: 0, name: 'd0' })).toThrow(
+      "Dense 'd0': units must be a positive integer, got 0",
+    );
     expect(() => dense({ units: 2.5 })).toThrow(/units must be a positive integer/);
     // @ts-expect-error: unknown activation name
-    expect(() => dense({ units: 2, activation: 'nope', name: 'dn' })).toThrow(/Dense 'dn': unknown activation 'nope'/);
+    expect(() => dense({ units: 2, activation: 'nope', name: 'dn' })).toThrow(
+      /Dense 'dn': unknown activation 'nope'/,
+    );
     expect(() => dense({ units: 2, kernelInitializer: 'bogus' })).toThrow(/unknown initializer 'bogus'/);
     expect(() => dense({ units: 2, kernelRegularizer: 'l3' })).toThrow(/unknown regularizer 'l3'/);
   });
@@ -171,7 +179,11 @@ describe('Dense', () => {
   });
 
   it('adds its regularizer penalties to regularizationLoss', async () => {
-    const layer = dense({ units: 2, kernelRegularizer: { className: 'L1L2', config: { l2: 0.5 } }, biasRegularizer: 'l1' });
+    const layer = dense({
+      units: 2,
+      kernelRegularizer: { className: 'L1L2', config: { l2: 0.5 } },
+      biasRegularizer: 'l1',
+    });
     const x = nr.zeros([1, 2]);
     nr.dispose(layer.apply(x));
     const w = nr.tensor2d([

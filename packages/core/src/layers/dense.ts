@@ -83,7 +83,15 @@ export function serializeRegularizer(r: Regularizer | null): ConfigValue {
   return r ? { className: r.className, config: r.getConfig() } : null;
 }
 
-/** @internal Serialised initializer as a JSON config value. */
+/**
+ * The serialised form of an initializer as a JSON config value, `{ className, config }`.
+ *
+ * @example
+ * ```ts
+ * nr.layers.initializerConfig(nr.initializers.zeros()); // { className: 'Zeros', config: {} }
+ * ```
+ * @internal
+ */
 export function initializerConfig(init: Initializer): ConfigValue {
   const s = serializeInitializer(init);
   return { className: s.className, config: s.config ?? {} };

@@ -10,9 +10,14 @@ beforeAll(async () => {
 
 testLayer('Dropout', () => dropout({ rate: 0.5 }), [3, 4], { params: 0 });
 testLayer('Dropout', () => dropout({ rate: 0.5 }), [3, 4], { training: true });
-testLayer('Dropout with noiseShape', () => nr.layers.dropout({ rate: 0.3, noiseShape: [null, 1, 3] }), [2, 4, 3], {
-  training: true,
-});
+testLayer(
+  'Dropout with noiseShape',
+  () => nr.layers.dropout({ rate: 0.3, noiseShape: [null, 1, 3] }),
+  [2, 4, 3],
+  {
+    training: true,
+  },
+);
 
 async function trainingOutput(rate: number, shape: number[], seed: number): Promise<Float32Array> {
   const layer = dropout({ rate });
@@ -61,7 +66,11 @@ describe('Dropout', () => {
     const x = nr.randomNormal([4, 5]);
     const xd = Array.from(await x.data());
     const layer = dropout({ rate: 0.9 });
-    for (const y of [layer.apply(x), layer.apply(x, { training: false }), dropout({ rate: 0 }).apply(x, { training: true })]) {
+    for (const y of [
+      layer.apply(x),
+      layer.apply(x, { training: false }),
+      dropout({ rate: 0 }).apply(x, { training: true }),
+    ]) {
       expect(Array.from(await y.data())).toEqual(xd);
       expect(y).not.toBe(x);
       y.dispose();
@@ -80,7 +89,9 @@ describe('Dropout', () => {
   });
 
   it('validates rate and noiseShape, naming the layer', () => {
-    expect(() => dropout({ rate: 1, name: 'dr' })).toThrow("Dropout 'dr': rate must be a number in [0, 1), got 1");
+    expect(() => dropout({ rate: 1, name: 'dr' })).toThrow(
+      "Dropout 'dr': rate must be a number in [0, 1), got 1",
+    );
     expect(() => dropout({ rate: -0.1 })).toThrow(/rate must be a number in \[0, 1\)/);
     expect(() => dropout({ rate: Number.NaN })).toThrow(/rate must be/);
     expect(() => dropout({ rate: 0.5, noiseShape: [0, 1] })).toThrow(/noiseShape entries must be positive/);

@@ -21,10 +21,15 @@ testLayer('Embedding (float ids)', () => embedding({ inputDim: 5, outputDim: 3 }
   gradInput: false,
   params: 15,
 });
-testLayer('Embedding (int32 ids, rank 3)', () => nr.layers.embedding({ inputDim: 4, outputDim: 2 }), [2, 2, 3], {
-  input: () => nr.cast(ids([2, 2, 3], 4)(), 'int32'),
-  gradInput: false,
-});
+testLayer(
+  'Embedding (int32 ids, rank 3)',
+  () => nr.layers.embedding({ inputDim: 4, outputDim: 2 }),
+  [2, 2, 3],
+  {
+    input: () => nr.cast(ids([2, 2, 3], 4)(), 'int32'),
+    gradInput: false,
+  },
+);
 
 describe('Embedding', () => {
   it('looks up rows of the embedding matrix for int32 and float ids', async () => {
@@ -97,7 +102,9 @@ describe('Embedding', () => {
     expect(() => embedding({ inputDim: 10, outputDim: 4, maskZero: true, name: 'mz' })).toThrow(
       "Embedding 'mz': maskZero is not supported",
     );
-    expect(() => embedding({ inputDim: 0, outputDim: 4 })).toThrow(/inputDim must be a positive integer, got 0/);
+    expect(() => embedding({ inputDim: 0, outputDim: 4 })).toThrow(
+      /inputDim must be a positive integer, got 0/,
+    );
     expect(() => embedding({ inputDim: 3, outputDim: 1.5 })).toThrow(/outputDim must be a positive integer/);
     const fixed = embedding({ inputDim: 3, outputDim: 2, inputLength: 5, name: 'fixed' });
     expect(() => fixed.computeOutputShape([null, 4])).toThrow(
@@ -114,7 +121,10 @@ describe('Embedding', () => {
       dtype: 'float32',
       inputDim: 7,
       outputDim: 3,
-      embeddingsInitializer: { className: 'RandomUniform', config: { minval: -0.05, maxval: 0.05, seed: null } },
+      embeddingsInitializer: {
+        className: 'RandomUniform',
+        config: { minval: -0.05, maxval: 0.05, seed: null },
+      },
       embeddingsRegularizer: { className: 'L1L2', config: { l1: 0, l2: 0.01 } },
       maskZero: false,
       inputLength: null,

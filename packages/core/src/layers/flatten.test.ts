@@ -55,7 +55,9 @@ describe('Flatten', () => {
     expect(() => new Flatten({ dataFormat: 'channelsFirst' as 'channelsLast', name: 'f1' })).toThrow(
       "Flatten 'f1': dataFormat 'channelsFirst' is not supported (only 'channelsLast')",
     );
-    expect(() => flatten({ name: 'f2' }).computeOutputShape([])).toThrow("Flatten 'f2': expected input of rank >= 1, got []");
+    expect(() => flatten({ name: 'f2' }).computeOutputShape([])).toThrow(
+      "Flatten 'f2': expected input of rank >= 1, got []",
+    );
   });
 
   it('serialises dataFormat and rebuilds from its config', () => {

@@ -23,7 +23,9 @@ const distinct = (shape: number[]) => (): nr.Tensor => {
 
 testLayer('GlobalAveragePooling2D', () => globalAveragePooling2d(), [2, 3, 4, 5], { params: 0 });
 testLayer('GlobalAveragePooling2D keepDims', () => globalAveragePooling2d({ keepDims: true }), [2, 3, 3, 2]);
-testLayer('GlobalMaxPooling2D', () => nr.layers.globalMaxPooling2d(), [2, 3, 4, 5], { input: distinct([2, 3, 4, 5]) });
+testLayer('GlobalMaxPooling2D', () => nr.layers.globalMaxPooling2d(), [2, 3, 4, 5], {
+  input: distinct([2, 3, 4, 5]),
+});
 
 describe('GlobalAveragePooling2D / GlobalMaxPooling2D', () => {
   it('reduce height and width per channel', async () => {
@@ -54,17 +56,30 @@ describe('GlobalAveragePooling2D / GlobalMaxPooling2D', () => {
 
   it('compute output shapes and reject non-image inputs', () => {
     expect(globalAveragePooling2d().computeOutputShape([null, 7, 7, 64])).toEqual([null, 64]);
-    expect(globalMaxPooling2d({ keepDims: true }).computeOutputShape([null, null, null, 8])).toEqual([null, 1, 1, 8]);
+    expect(globalMaxPooling2d({ keepDims: true }).computeOutputShape([null, null, null, 8])).toEqual([
+      null,
+      1,
+      1,
+      8,
+    ]);
     expect(() => globalMaxPooling2d({ name: 'gmp' }).computeOutputShape([null, 4, 4])).toThrow(
       "GlobalMaxPooling2D 'gmp': expected input of rank 4 [batch, height, width, channels], got [null, 4, 4]",
     );
-    expect(() => globalAveragePooling2d({ dataFormat: 'channels_first' as 'channelsLast' })).toThrow(/not supported/);
+    expect(() => globalAveragePooling2d({ dataFormat: 'channels_first' as 'channelsLast' })).toThrow(
+      /not supported/,
+    );
   });
 
-  it('serialise keepDims and dataFormat and rebuild from their config', () => {
+  it('serialise keepdims (the Keras key) and dataFormat and rebuild from their config', () => {
     const layer = new GlobalAveragePooling2D({ name: 'gap', keepDims: true });
     const config = layer.getConfig();
-    expect(config).toEqual({ name: 'gap', trainable: true, dtype: 'float32', dataFormat: 'channelsLast', keepDims: true });
+    expect(config).toEqual({
+      name: 'gap',
+      trainable: true,
+      dtype: 'float32',
+      dataFormat: 'channelsLast',
+      keepdims: true, // Keras spells it as one word
+    });
     type Args = ConstructorParameters<typeof GlobalMaxPooling2D>[0];
     expect(new GlobalMaxPooling2D(config as Args).keepDims).toBe(true);
     expect(new GlobalMaxPooling2D().className).toBe('GlobalMaxPooling2D');

@@ -17,6 +17,8 @@ export interface GlobalPooling2DArgs extends LayerArgs {
   dataFormat?: DataFormat;
   /** Keep the spatial dimensions as size 1 (`[batch, 1, 1, channels]`); default false (`[batch, channels]`). */
   keepDims?: boolean;
+  /** Keras's spelling of `keepDims`, the key saved configs use. */
+  keepdims?: boolean;
 }
 
 /**
@@ -34,7 +36,7 @@ export abstract class GlobalPooling2D extends Layer {
   constructor(args: GlobalPooling2DArgs = {}) {
     super(args);
     checkDataFormat(args.dataFormat, `${this.className} '${this.name}'`);
-    this.keepDims = args.keepDims ?? false;
+    this.keepDims = args.keepDims ?? args.keepdims ?? false;
   }
 
   protected override checkInputShape(inputShape: SymbolicShape): void {
@@ -53,7 +55,8 @@ export abstract class GlobalPooling2D extends Layer {
   }
 
   override getConfig(): ConfigDict {
-    return { ...super.getConfig(), dataFormat: 'channelsLast', keepDims: this.keepDims };
+    // `keepdims` is one word in Keras, so the saved key stays `keepdims`
+    return { ...super.getConfig(), dataFormat: 'channelsLast', keepdims: this.keepDims };
   }
 }
 

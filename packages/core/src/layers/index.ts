@@ -3,18 +3,19 @@
  *
  * @packageDocumentation
  */
-export * from './dense.js';
+
 export * from './activation-layer.js';
-export * from './flatten.js';
-export * from './reshape.js';
-export * from './dropout.js';
-export * from './input-layer.js';
-export * from './conv2d.js';
-export * from './pooling.js';
-export * from './global-pooling.js';
 export * from './batch-normalization.js';
-export * from './layer-normalization.js';
+export * from './conv2d.js';
+export * from './dense.js';
+export * from './dropout.js';
 export * from './embedding.js';
-export * from './recurrent/simple-rnn.js';
-export * from './recurrent/lstm.js';
+export * from './flatten.js';
+export * from './global-pooling.js';
+export * from './input-layer.js';
+export * from './layer-normalization.js';
+export * from './pooling.js';
 export * from './recurrent/gru.js';
+export * from './recurrent/lstm.js';
+export * from './recurrent/simple-rnn.js';
+export * from './reshape.js';

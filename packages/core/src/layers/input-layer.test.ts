@@ -9,7 +9,11 @@ beforeAll(async () => {
 });
 
 testLayer('InputLayer', () => inputLayer({ inputShape: [3] }), [2, 3], { params: 0 });
-testLayer('InputLayer images', () => nr.layers.inputLayer({ batchInputShape: [null, 2, 2, 1] }), [2, 2, 2, 1]);
+testLayer(
+  'InputLayer images',
+  () => nr.layers.inputLayer({ batchInputShape: [null, 2, 2, 1] }),
+  [2, 2, 2, 1],
+);
 
 describe('InputLayer', () => {
   it('passes its input through (as a copy)', async () => {
@@ -27,7 +31,12 @@ describe('InputLayer', () => {
     const fixed = inputLayer({ inputShape: [4], batchSize: 8 });
     expect(fixed.batchInputShape).toEqual([8, 4]);
     expect(fixed.computeOutputShape([null, 4])).toEqual([8, 4]);
-    expect(inputLayer({ batchInputShape: [null, null, 5] }).computeOutputShape([null, 7, 5])).toEqual([null, 7, 5]);
+    expect(inputLayer({ batchShape: [null, 6] }).batchInputShape).toEqual([null, 6]); // Keras 3 name
+    expect(inputLayer({ batchInputShape: [null, null, 5] }).computeOutputShape([null, 7, 5])).toEqual([
+      null,
+      7,
+      5,
+    ]);
   });
 
   it('requires a shape and rejects other shapes, naming the layer', () => {
@@ -35,7 +44,9 @@ describe('InputLayer', () => {
     const layer = inputLayer({ inputShape: [3], name: 'in1' });
     const x = nr.zeros([2, 4]);
     expect(() => layer.apply(x)).toThrow("InputLayer 'in1': expected input shape [null, 3], got [2, 4]");
-    expect(() => layer.computeOutputShape([null, 3, 1])).toThrow(/expected input shape \[null, 3\], got \[null, 3, 1\]/);
+    expect(() => layer.computeOutputShape([null, 3, 1])).toThrow(
+      /expected input shape \[null, 3\], got \[null, 3, 1\]/,
+    );
     expect(() => inputLayer({ inputShape: [2], sparse: true })).toThrow(/sparse inputs are not supported/);
     x.dispose();
   });

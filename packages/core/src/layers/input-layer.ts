@@ -13,6 +13,8 @@ import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape }
  * ```
  */
 export interface InputLayerArgs extends LayerArgs {
+  /** Keras 3's name for `batchInputShape` (accepted when loading its configs). */
+  batchShape?: SymbolicShape;
   /** Sparse inputs are not supported; accepted (false) for Keras compatibility. */
   sparse?: boolean;
 }
@@ -32,7 +34,7 @@ export class InputLayer extends Layer {
   declare readonly batchInputShape: SymbolicShape;
 
   constructor(args: InputLayerArgs) {
-    super(args);
+    super(args.batchShape && !args.batchInputShape ? { ...args, batchInputShape: args.batchShape } : args);
     if (!this.batchInputShape) {
       throw new Error(`InputLayer '${this.name}': give inputShape or batchInputShape`);
     }

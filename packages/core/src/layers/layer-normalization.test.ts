@@ -17,14 +17,18 @@ const gammaInit = { className: 'RandomUniform', config: { minval: 0.5, maxval: 1
 testLayer('LayerNormalization', () => layerNormalization({ gammaInitializer: gammaInit }), [3, 4], {
   params: 8,
 });
-testLayer('LayerNormalization', () => layerNormalization({ gammaInitializer: gammaInit }), [3, 4], { training: true });
+testLayer('LayerNormalization', () => layerNormalization({ gammaInitializer: gammaInit }), [3, 4], {
+  training: true,
+});
 testLayer(
   'LayerNormalization over two axes',
   () => nr.layers.layerNormalization({ axis: [-2, -1], gammaInitializer: gammaInit }),
   [2, 3, 4],
   { params: 24 },
 );
-testLayer('LayerNormalization without center', () => layerNormalization({ center: false }), [2, 5], { params: 5 });
+testLayer('LayerNormalization without center', () => layerNormalization({ center: false }), [2, 5], {
+  params: 5,
+});
 
 describe('LayerNormalization', () => {
   it('normalises each example over the last axis', async () => {
@@ -76,7 +80,9 @@ describe('LayerNormalization', () => {
     expect(() => layerNormalization({ axis: 0, name: 'ln1' }).ensureBuilt([null, 4])).toThrow(
       "LayerNormalization 'ln1': axis 0 is invalid for input [null, 4] (distinct axes, not the batch axis)",
     );
-    expect(() => layerNormalization({ axis: [1, -1] }).ensureBuilt([null, 4])).toThrow(/axis \[1,-1\] is invalid/);
+    expect(() => layerNormalization({ axis: [1, -1] }).ensureBuilt([null, 4])).toThrow(
+      /axis \[1,-1\] is invalid/,
+    );
     expect(() => layerNormalization({ name: 'ln2' }).ensureBuilt([null, null])).toThrow(
       "LayerNormalization 'ln2': the normalised dimensions [1] of the input must be known, got [null, null]",
     );
@@ -106,7 +112,9 @@ describe('LayerNormalization', () => {
       betaRegularizer: null,
       gammaRegularizer: null,
     });
-    const copy = new LayerNormalization(config as unknown as ConstructorParameters<typeof LayerNormalization>[0]);
+    const copy = new LayerNormalization(
+      config as unknown as ConstructorParameters<typeof LayerNormalization>[0],
+    );
     expect(copy.getConfig()).toEqual(config);
   });
 });

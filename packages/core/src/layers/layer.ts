@@ -69,9 +69,10 @@ export function uniqueName(base: string): string {
 
 /** @internal `MaxPooling2D` -> `max_pooling2d`. */
 export function snakeCase(name: string): string {
+  // Keras's rule: split before a capitalised word, then between a lower-case letter and a capital.
   return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
     .toLowerCase();
 }
 

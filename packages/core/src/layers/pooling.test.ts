@@ -18,9 +18,14 @@ function distinct(shape: number[]): () => nr.Tensor {
 }
 
 testLayer('MaxPooling2D', () => maxPooling2d(), [2, 4, 4, 3], { input: distinct([2, 4, 4, 3]), params: 0 });
-testLayer('MaxPooling2D same, strided', () => maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }), [1, 5, 5, 2], {
-  input: distinct([1, 5, 5, 2]),
-});
+testLayer(
+  'MaxPooling2D same, strided',
+  () => maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }),
+  [1, 5, 5, 2],
+  {
+    input: distinct([1, 5, 5, 2]),
+  },
+);
 testLayer('AveragePooling2D', () => averagePooling2d({ poolSize: [2, 3], strides: 1 }), [2, 4, 5, 2]);
 testLayer('AveragePooling2D same', () => nr.layers.averagePooling2d({ padding: 'same' }), [1, 5, 5, 2]);
 
@@ -44,8 +49,18 @@ describe('MaxPooling2D / AveragePooling2D', () => {
     const p = maxPooling2d({ poolSize: 3 });
     expect(p.strides).toEqual([3, 3]);
     expect(p.computeOutputShape([null, 10, 9, 4])).toEqual([null, 3, 3, 4]);
-    expect(maxPooling2d({ poolSize: 3, padding: 'same' }).computeOutputShape([null, 10, 9, 4])).toEqual([null, 4, 3, 4]);
-    expect(averagePooling2d({ poolSize: 2, strides: 1 }).computeOutputShape([null, null, 5, 1])).toEqual([null, null, 4, 1]);
+    expect(maxPooling2d({ poolSize: 3, padding: 'same' }).computeOutputShape([null, 10, 9, 4])).toEqual([
+      null,
+      4,
+      3,
+      4,
+    ]);
+    expect(averagePooling2d({ poolSize: 2, strides: 1 }).computeOutputShape([null, null, 5, 1])).toEqual([
+      null,
+      null,
+      4,
+      1,
+    ]);
   });
 
   it('reject bad inputs and arguments, naming the layer', () => {
@@ -74,7 +89,9 @@ describe('MaxPooling2D / AveragePooling2D', () => {
       strides: [2, 3],
       dataFormat: 'channelsLast',
     });
-    expect(new MaxPooling2D(config as unknown as ConstructorParameters<typeof MaxPooling2D>[0]).getConfig()).toEqual(config);
+    expect(
+      new MaxPooling2D(config as unknown as ConstructorParameters<typeof MaxPooling2D>[0]).getConfig(),
+    ).toEqual(config);
     const avg = new AveragePooling2D({ strides: null });
     expect(avg.className).toBe('AveragePooling2D');
     expect(avg.strides).toEqual([2, 2]);

@@ -40,7 +40,9 @@ export function registerLayer(cls: LayerClass): void {
 export function getLayerClass(className: string): LayerClass {
   const cls = registry.get(className);
   if (!cls) {
-    throw new Error(`unknown layer class '${className}' (registered: ${[...registry.keys()].sort().join(', ')})`);
+    throw new Error(
+      `unknown layer class '${className}' (registered: ${[...registry.keys()].sort().join(', ')})`,
+    );
   }
   return cls;
 }

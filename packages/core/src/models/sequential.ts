@@ -1,13 +1,22 @@
-import type { Tensor, Variable } from '../engine/tensor.js';
+import type { History, Logs } from '../callbacks/callback.js';
 import { engine } from '../engine/engine.js';
+import type { Tensor, Variable } from '../engine/tensor.js';
 import type { ConfigDict } from '../initializers/initializers.js';
-import { type CallOptions, type Layer, type SymbolicShape, fmtShape, uniqueName } from '../layers/layer.js';
-import { type LossFn, getLoss } from '../losses/losses.js';
-import { type Metric, getMetric } from '../metrics/metrics.js';
-import { type Optimizer, getOptimizer } from '../optimizers/index.js';
-import type { Logs, History } from '../callbacks/callback.js';
+import { saveModel } from '../io/model-io.js';
+import type { IOHandler, SaveResult } from '../io/types.js';
+import { type CallOptions, fmtShape, type Layer, type SymbolicShape, uniqueName } from '../layers/layer.js';
+import { getLoss, type LossFn } from '../losses/losses.js';
+import { getMetric, type Metric } from '../metrics/metrics.js';
+import { getOptimizer, type Optimizer } from '../optimizers/index.js';
+import {
+  type EvaluateArgs,
+  evaluateModel,
+  type FitArgs,
+  fitModel,
+  type PredictArgs,
+  predictModel,
+} from '../training/fit.js';
 import { formatSummary } from './summary.js';
-import { type EvaluateArgs, type FitArgs, type PredictArgs, evaluateModel, fitModel, predictModel } from '../training/fit.js';
 
 /**
  * Arguments of {@link sequential}.
@@ -73,14 +82,16 @@ export class Sequential {
 
   /** Append a layer; the first layer must know its input shape (`inputShape`) before the model runs. */
   add(layer: Layer): void {
-    if (this.layers.includes(layer)) throw new Error(`Sequential '${this.name}': layer '${layer.name}' is already in the model`);
+    if (this.layers.includes(layer))
+      throw new Error(`Sequential '${this.name}': layer '${layer.name}' is already in the model`);
     if (this.layers.some((l) => l.name === layer.name)) {
       throw new Error(`Sequential '${this.name}': a layer named '${layer.name}' is already in the model`);
     }
     this.layers.push(layer);
     const first = this.layers[0]!;
     if (first.batchInputShape && !this.inputShapeValue) this.build(first.batchInputShape);
-    else if (this.inputShapeValue) this.buildFrom(this.layers.length - 1, this.outputShapeOf(this.layers.length - 2));
+    else if (this.inputShapeValue)
+      this.buildFrom(this.layers.length - 1, this.outputShapeOf(this.layers.length - 2));
   }
 
   /** True once every layer has its weights. */
@@ -94,9 +105,9 @@ export class Sequential {
     this.buildFrom(0, this.inputShapeValue);
   }
 
-  private buildFrom(start: number, shape: SymbolicShape): void {
-    let s = shape;
-    for (let i = 0; i < start; i++) s = this.layers[i]!.computeOutputShape(s);
+  /** Build layers from `start` on, given the input shape of layer `start`. */
+  private buildFrom(start: number, shapeAtStart: SymbolicShape): void {
+    let s = shapeAtStart;
     for (let i = start; i < this.layers.length; i++) {
       const l = this.layers[i]!;
       l.ensureBuilt(s);
@@ -113,7 +124,9 @@ export class Sequential {
   /** Input shape with a `null` batch dimension (throws before the model is built). */
   get inputShape(): SymbolicShape {
     if (!this.inputShapeValue) {
-      throw new Error(`Sequential '${this.name}': input shape unknown; give the first layer an inputShape or call build()`);
+      throw new Error(
+        `Sequential '${this.name}': input shape unknown; give the first layer an inputShape or call build()`,
+      );
     }
     return this.inputShapeValue;
   }
@@ -141,7 +154,8 @@ export class Sequential {
       return;
     }
     const expected = this.inputShapeValue;
-    const ok = expected.length === shape.length && expected.every((d, i) => i === 0 || d === null || d === shape[i]);
+    const ok =
+      expected.length === shape.length && expected.every((d, i) => i === 0 || d === null || d === shape[i]);
     if (!ok) {
       throw new Error(
         `Sequential '${this.name}': expected ${what} of shape ${fmtShape(expected)}, got [${shape.join(', ')}]` +
@@ -152,7 +166,8 @@ export class Sequential {
 
   /** Choose the optimizer, the loss and the metrics. Creates the optimizer's state when the model is built. */
   compile(args: CompileArgs): void {
-    if (!args || args.optimizer === undefined) throw new Error(`Sequential '${this.name}'.compile: 'optimizer' is required`);
+    if (!args || args.optimizer === undefined)
+      throw new Error(`Sequential '${this.name}'.compile: 'optimizer' is required`);
     if (args.loss === undefined) throw new Error(`Sequential '${this.name}'.compile: 'loss' is required`);
     const optimizer = getOptimizer(args.optimizer);
     const lossFn = getLoss(args.loss);
@@ -212,7 +227,9 @@ export class Sequential {
   setWeights(values: readonly Tensor[]): void {
     const total = this.layers.reduce((n, l) => n + l.weights.length, 0);
     if (values.length !== total) {
-      throw new Error(`Sequential '${this.name}'.setWeights: expected ${total} tensors, got ${values.length}`);
+      throw new Error(
+        `Sequential '${this.name}'.setWeights: expected ${total} tensors, got ${values.length}`,
+      );
     }
     let offset = 0;
     const plan = this.layers.map((l) => {
@@ -224,7 +241,11 @@ export class Sequential {
     plan.forEach(([l, part]) => {
       l.weights.forEach((w, i) => {
         const v = part[i]!;
-        if (v.dtype !== w.dtype || v.shape.length !== w.shape.length || v.shape.some((d, j) => d !== w.shape[j])) {
+        if (
+          v.dtype !== w.dtype ||
+          v.shape.length !== w.shape.length ||
+          v.shape.some((d, j) => d !== w.shape[j])
+        ) {
           throw new Error(
             `Sequential '${this.name}'.setWeights: '${w.name}' expects shape [${w.shape.join(', ')}] ${w.dtype}, got [${v.shape.join(', ')}] ${v.dtype}`,
           );
@@ -247,6 +268,14 @@ export class Sequential {
     const text = formatSummary(this);
     for (const line of text.split('\n')) printFn(line);
     return text;
+  }
+
+  /**
+   * Save in the TensorFlow.js LayersModel format: `'file://dir'` in Node, or any {@link IOHandler}.
+   * Files are written atomically.
+   */
+  save(target: string | IOHandler): Promise<SaveResult> {
+    return saveModel(this, target);
   }
 
   /** Keras topology of the model (camelCase; saving converts to Keras's snake_case). */

@@ -6,7 +6,8 @@ interface Summarizable {
   readonly inputShape: SymbolicShape;
 }
 
-const shapeText = (s: SymbolicShape): string => `(${s.map((d) => (d === null ? 'None' : String(d))).join(', ')}${s.length === 1 ? ',' : ''})`;
+const shapeText = (s: SymbolicShape): string =>
+  `(${s.map((d) => (d === null ? 'None' : String(d))).join(', ')}${s.length === 1 ? ',' : ''})`;
 const count = (n: number): string => n.toLocaleString('en-US');
 
 /**
@@ -31,13 +32,16 @@ export function formatSummary(model: Summarizable): string {
   const w1 = Math.max(26, ...rows.map((r) => r[1].length + 2));
   const w2 = Math.max(10, ...rows.map((r) => r[2].length));
   const width = w0 + w1 + w2 + 1;
-  const line = (a: string, b: string, c: string): string => ` ${a.padEnd(w0 - 1)}${b.padEnd(w1)}${c.padStart(w2)}`;
+  const line = (a: string, b: string, c: string): string =>
+    ` ${a.padEnd(w0 - 1)}${b.padEnd(w1)}${c.padStart(w2)}`;
   return [
     `Model: "${model.name}"`,
     '_'.repeat(width),
     line('Layer (type)', 'Output Shape', 'Param #'),
     '='.repeat(width),
-    ...rows.flatMap((r, i) => [line(...r), i < rows.length - 1 ? '' : null].filter((x): x is string => x !== null)),
+    ...rows.flatMap((r, i) =>
+      [line(...r), i < rows.length - 1 ? '' : null].filter((x): x is string => x !== null),
+    ),
     '='.repeat(width),
     `Total params: ${count(total)}`,
     `Trainable params: ${count(trainable)}`,

@@ -56,7 +56,11 @@ export function fileSystem(directory: string): IOHandler {
         if (tmpJson) await rm(tmpJson, { force: true });
         throw e;
       }
-      return { location: dir, modelJsonBytes: Buffer.byteLength(json), weightDataBytes: a.weightData.byteLength };
+      return {
+        location: dir,
+        modelJsonBytes: Buffer.byteLength(json),
+        weightDataBytes: a.weightData.byteLength,
+      };
     },
 
     async load(): Promise<ModelArtifacts> {
@@ -78,7 +82,9 @@ export function fileSystem(directory: string): IOHandler {
       for (const group of manifest) {
         const g = group as { paths?: unknown; weights?: unknown };
         if (!Array.isArray(g.paths) || !Array.isArray(g.weights)) {
-          throw new Error(`loadModel: ${jsonPath}: each weightsManifest entry needs 'paths' and 'weights' arrays`);
+          throw new Error(
+            `loadModel: ${jsonPath}: each weightsManifest entry needs 'paths' and 'weights' arrays`,
+          );
         }
         for (const p of g.paths) {
           if (typeof p !== 'string' || p.includes('..') || p.startsWith('/')) {

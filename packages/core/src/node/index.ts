@@ -8,6 +8,7 @@
  *
  * @packageDocumentation
  */
-export { fileSystem } from './file.js';
-export { progressBar } from '../callbacks/progress.js';
+
 export type { ProgressBarOptions } from '../callbacks/progress.js';
+export { progressBar } from '../callbacks/progress.js';
+export { fileSystem } from './file.js';

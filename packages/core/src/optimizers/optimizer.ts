@@ -52,7 +52,14 @@ export type GradientInput =
   | ReadonlyArray<{ variable: Variable; grad: Tensor }>
   | Readonly<Record<string, Tensor>>;
 
-/** @internal Throw unless `v` is a finite number in the given range. */
+/**
+ * @internal Throw unless `v` is a finite number in the given range (bounds inclusive or not).
+ *
+ * @example
+ * ```ts
+ * checkRange('SGD', 'momentum', 0.9, 0, 1, true, false); // ok: 0.9 is in [0, 1)
+ * ```
+ */
 export function checkRange(
   where: string,
   arg: string,

@@ -17,17 +17,22 @@ export type GradientDescentMode = 'batch' | 'stochastic' | 'minibatch';
 export function batchSizeFor(mode: GradientDescentMode, batchSize: number | undefined, n: number): number {
   if (mode === 'batch') {
     if (batchSize !== undefined && batchSize !== n) {
-      throw new Error(`fit: mode 'batch' uses the whole training set (${n} examples) per update; drop batchSize (${batchSize}) or use mode 'minibatch'`);
+      throw new Error(
+        `fit: mode 'batch' uses the whole training set (${n} examples) per update; drop batchSize (${batchSize}) or use mode 'minibatch'`,
+      );
     }
     return Math.max(1, n);
   }
   if (mode === 'stochastic') {
     if (batchSize !== undefined && batchSize !== 1) {
-      throw new Error(`fit: mode 'stochastic' uses one example per update; drop batchSize (${batchSize}) or use mode 'minibatch'`);
+      throw new Error(
+        `fit: mode 'stochastic' uses one example per update; drop batchSize (${batchSize}) or use mode 'minibatch'`,
+      );
     }
     return 1;
   }
-  if (mode !== 'minibatch') throw new Error(`fit: unknown mode '${String(mode)}' (expected 'batch', 'stochastic' or 'minibatch')`);
+  if (mode !== 'minibatch')
+    throw new Error(`fit: unknown mode '${String(mode)}' (expected 'batch', 'stochastic' or 'minibatch')`);
   const b = batchSize ?? 32;
   if (!Number.isInteger(b) || b < 1) throw new Error(`fit: batchSize must be a positive integer, got ${b}`);
   return b;
@@ -41,7 +46,9 @@ export async function checkFinite(t: Tensor, what: string): Promise<void> {
     const v = d[i]!;
     if (!Number.isFinite(v)) {
       const row = t.shape.length > 0 && t.shape[0]! > 0 ? Math.floor(i / (t.size / t.shape[0]!)) : 0;
-      throw new Error(`${what} contains ${v} at flat index ${i} (example ${row}); clean the data before training`);
+      throw new Error(
+        `${what} contains ${v} at flat index ${i} (example ${row}); clean the data before training`,
+      );
     }
   }
 }
@@ -81,11 +88,14 @@ export async function exampleWeights(
   const w = new Float32Array(n).fill(1);
   if (sampleWeight) {
     if (sampleWeight.rank !== 1 || sampleWeight.shape[0] !== n) {
-      throw new Error(`fit: sampleWeight must have shape [${n}] (one weight per example), got [${sampleWeight.shape.join(', ')}]`);
+      throw new Error(
+        `fit: sampleWeight must have shape [${n}] (one weight per example), got [${sampleWeight.shape.join(', ')}]`,
+      );
     }
     const s = await sampleWeight.data();
     for (let i = 0; i < n; i++) {
-      if (!Number.isFinite(s[i]!) || s[i]! < 0) throw new Error(`fit: sampleWeight[${i}] is ${s[i]}; weights must be finite and >= 0`);
+      if (!Number.isFinite(s[i]!) || s[i]! < 0)
+        throw new Error(`fit: sampleWeight[${i}] is ${s[i]}; weights must be finite and >= 0`);
       w[i] = s[i]!;
     }
   }

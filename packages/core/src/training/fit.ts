@@ -1,6 +1,7 @@
 import { type Callback, CallbackList, History, type Logs, type TrainParams } from '../callbacks/callback.js';
 import { engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
+import type { SymbolicShape } from '../layers/layer.js';
 import type { LossFn } from '../losses/losses.js';
 import type { Metric } from '../metrics/metrics.js';
 import { add, mul } from '../ops/binary.js';
@@ -9,15 +10,14 @@ import { concat, gather, slice } from '../ops/movement.js';
 import { mean } from '../ops/reduce.js';
 import type { Optimizer } from '../optimizers/index.js';
 import {
-  type GradientDescentMode,
   batchSizeFor,
   checkFinite,
   checkTargets,
   exampleWeights,
+  type GradientDescentMode,
   yieldToEventLoop,
 } from './data.js';
-import { type StepModel, batchStats, forwardLoss, regularization, trainStep } from './step.js';
-import type { SymbolicShape } from '../layers/layer.js';
+import { batchStats, forwardLoss, regularization, type StepModel, trainStep } from './step.js';
 
 /**
  * Options of `model.fit`.
@@ -90,7 +90,8 @@ export interface FitModel extends StepModel {
 }
 
 function compiled(model: FitModel, what: string): { lossFn: LossFn; optimizer: Optimizer | null } {
-  if (!model.lossFn) throw new Error(`Sequential '${model.name}'.${what}: call compile({ optimizer, loss }) first`);
+  if (!model.lossFn)
+    throw new Error(`Sequential '${model.name}'.${what}: call compile({ optimizer, loss }) first`);
   return { lossFn: model.lossFn, optimizer: model.optimizer };
 }
 
@@ -133,7 +134,8 @@ export async function fitModel(model: FitModel, x: Tensor, y: Tensor, args: FitA
   checkPair(model, x, y, 'fit', lossFn.lossName);
   const epochs = args.epochs ?? 1;
   const initialEpoch = args.initialEpoch ?? 0;
-  if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`fit: epochs must be a non-negative integer, got ${epochs}`);
+  if (!Number.isInteger(epochs) || epochs < 0)
+    throw new Error(`fit: epochs must be a non-negative integer, got ${epochs}`);
   const split = args.validationSplit ?? 0;
   if (!(split >= 0 && split < 1)) throw new Error(`fit: validationSplit must be in [0, 1), got ${split}`);
   await checkFinite(x, 'fit: x');
@@ -169,7 +171,11 @@ export async function fitModel(model: FitModel, x: Tensor, y: Tensor, args: FitA
   } else if (verbose > 0) {
     callbacks.push({
       onEpochEnd: (epoch, logs) =>
-        console.log(`Epoch ${epoch + 1}/${epochs} ${Object.entries(logs ?? {}).map(([k, v]) => `${k}=${v.toFixed(4)}`).join(' ')}`),
+        console.log(
+          `Epoch ${epoch + 1}/${epochs} ${Object.entries(logs ?? {})
+            .map(([k, v]) => `${k}=${v.toFixed(4)}`)
+            .join(' ')}`,
+        ),
     });
   }
   const list = new CallbackList(callbacks);
@@ -215,7 +221,9 @@ export async function fitModel(model: FitModel, x: Tensor, y: Tensor, args: FitA
       }
       const logs = logsFrom(acc, seen, metrics);
       if (validation) {
-        const val = await evaluateModel(model, validation[0], validation[1], { batchSize: Math.max(batchSize, 32) });
+        const val = await evaluateModel(model, validation[0], validation[1], {
+          batchSize: Math.max(batchSize, 32),
+        });
         for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
       }
       await list.epochEnd(epoch, logs);
@@ -228,12 +236,18 @@ export async function fitModel(model: FitModel, x: Tensor, y: Tensor, args: FitA
 }
 
 /** @internal Loss and metrics over a dataset, in inference mode. */
-export async function evaluateModel(model: FitModel, x: Tensor, y: Tensor, args: EvaluateArgs): Promise<Logs> {
+export async function evaluateModel(
+  model: FitModel,
+  x: Tensor,
+  y: Tensor,
+  args: EvaluateArgs,
+): Promise<Logs> {
   const { lossFn } = compiled(model, 'evaluate');
   checkPair(model, x, y, 'evaluate', lossFn.lossName);
   const n = x.shape[0]!;
   const batchSize = args.batchSize ?? 32;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`evaluate: batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new Error(`evaluate: batchSize must be a positive integer, got ${batchSize}`);
   const weights = await exampleWeights(y, lossFn.lossName, undefined, args.sampleWeight, n);
   const metrics = model.metricList;
   const acc = new Float64Array(1 + metrics.reduce((s, m) => s + (m.batchStatsSize ?? 2), 0));
@@ -263,13 +277,16 @@ export function predictModel(model: FitModel, x: Tensor, args: PredictArgs): Ten
   model.ensureBuiltFor(x.shape, 'x');
   const n = x.shape[0]!;
   const batchSize = args.batchSize ?? 32;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`predict: batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new Error(`predict: batchSize must be a positive integer, got ${batchSize}`);
   if (n <= batchSize) return engine().scoped('predict', () => model.apply(x, { training: false }));
   return engine().scoped('predict', () => {
     const parts: Tensor[] = [];
     for (let start = 0; start < n; start += batchSize) {
       const size = Math.min(batchSize, n - start);
-      parts.push(engine().scoped('predictBatch', () => model.apply(slice(x, [start], [size]), { training: false })));
+      parts.push(
+        engine().scoped('predictBatch', () => model.apply(slice(x, [start], [size]), { training: false })),
+      );
     }
     const out = concat(parts, 0);
     for (const p of parts) p.dispose();

@@ -116,10 +116,7 @@ function expectClose(actual: unknown, expected: unknown, tol = 1e-5): void {
 describe('recurrent layers in a Sequential model', () => {
   it('stacks LSTM(returnSequences) -> GRU with Keras parameter counts', () => {
     const model = new Sequential({
-      layers: [
-        new LSTM({ units: 4, returnSequences: true }),
-        new GRU({ units: 2, resetAfter: true }),
-      ],
+      layers: [new LSTM({ units: 4, returnSequences: true }), new GRU({ units: 2, resetAfter: true })],
     });
     model.build([null, 5, 3]);
     expect(model.outputShape).toEqual([null, 2]);

@@ -222,7 +222,8 @@ export function testLayer(
         await withLayer(async (layer, x) => {
           const errors = await weightGradErrors(layer, x, training, eps);
           expect(Object.keys(errors).length).toBe(layer.trainableWeights.length);
-          for (const [w, err] of Object.entries(errors)) expect(err, `weight '${w}'`).toBeLessThanOrEqual(tol);
+          for (const [w, err] of Object.entries(errors))
+            expect(err, `weight '${w}'`).toBeLessThanOrEqual(tol);
         });
       });
 
@@ -265,7 +266,8 @@ export function testLayer(
         const fresh = saved.map((w) => nr.randomUniform(w.shape, 0.5, 1.5));
         layer.setWeights(fresh);
         const readBack = layer.getWeights();
-        for (let i = 0; i < fresh.length; i++) expect(await values(readBack[i]!)).toEqual(await values(fresh[i]!));
+        for (let i = 0; i < fresh.length; i++)
+          expect(await values(readBack[i]!)).toEqual(await values(fresh[i]!));
         const extra = nr.zeros([1]);
         expect(() => layer.setWeights([...fresh, extra])).toThrow(/setWeights/);
         extra.dispose();
