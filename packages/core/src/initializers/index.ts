@@ -13,6 +13,7 @@ export {
   glorotUniform,
   heNormal,
   heUniform,
+  initializerConfig,
   lecunNormal,
   ones,
   orthogonal,

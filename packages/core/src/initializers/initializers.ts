@@ -80,7 +80,9 @@ export function varianceScaling(
       // std of a normal truncated at 2 sigma is 0.8796 of the untruncated one; Keras corrects for it
       return truncatedNormal(shape, 0, Math.sqrt(variance) / 0.8796256610342398, dtype);
     },
-    getConfig: () => ({ scale, mode, distribution, seed: null }),
+    // Keras's named variants (GlorotUniform, HeNormal, ...) take only a seed; VarianceScaling takes everything.
+    getConfig: () =>
+      className === 'VarianceScaling' ? { scale, mode, distribution, seed: null } : { seed: null },
   };
 }
 
@@ -352,4 +354,27 @@ export function getInitializer(
  */
 export function serializeInitializer(init: Initializer): SerializedInitializer {
   return { className: init.className, config: init.getConfig() };
+}
+
+/**
+ * An initializer given as an object, by name (`'glorotUniform'`, `'he_normal'`), or in serialised form.
+ *
+ * @example
+ * ```ts
+ * const i: nr.initializers.InitializerLike = { className: 'Constant', config: { value: 0.1 } };
+ * ```
+ */
+export type InitializerLike = Initializer | string | SerializedInitializer;
+
+/**
+ * The serialised form of an initializer as a JSON config value, `{ className, config }`.
+ *
+ * @example
+ * ```ts
+ * nr.initializers.initializerConfig(nr.initializers.zeros()); // { className: 'Zeros', config: {} }
+ * ```
+ */
+export function initializerConfig(init: Initializer): ConfigValue {
+  const s = serializeInitializer(init);
+  return { className: s.className, config: s.config ?? {} };
 }

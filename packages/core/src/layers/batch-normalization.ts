@@ -1,19 +1,19 @@
 import { tidy } from '../engine/api.js';
 import { engine } from '../engine/engine.js';
 import type { Tensor, Variable } from '../engine/tensor.js';
-import { type ConfigDict, getInitializer, type Initializer } from '../initializers/initializers.js';
+import {
+  type ConfigDict,
+  getInitializer,
+  type Initializer,
+  type InitializerLike,
+  initializerConfig,
+} from '../initializers/initializers.js';
 import { add, mul, sub } from '../ops/binary.js';
 import { mean } from '../ops/reduce.js';
 import { reshape } from '../ops/shape.js';
 import { rsqrt, square } from '../ops/unary.js';
 import type { Regularizer } from '../regularizers/regularizers.js';
-import {
-  type InitializerLike,
-  initializerConfig,
-  type RegularizerLike,
-  resolveRegularizer,
-  serializeRegularizer,
-} from './dense.js';
+import { getRegularizer, type RegularizerLike, serializeRegularizer } from '../regularizers/regularizers.js';
 import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
 /**
@@ -106,8 +106,8 @@ export class BatchNormalization extends Layer {
       movingMean: getInitializer(args.movingMeanInitializer ?? 'zeros', `${where} moving_mean`),
       movingVariance: getInitializer(args.movingVarianceInitializer ?? 'ones', `${where} moving_variance`),
     };
-    this.betaRegularizer = resolveRegularizer(args.betaRegularizer, where);
-    this.gammaRegularizer = resolveRegularizer(args.gammaRegularizer, where);
+    this.betaRegularizer = getRegularizer(args.betaRegularizer, where);
+    this.gammaRegularizer = getRegularizer(args.gammaRegularizer, where);
   }
 
   /** The axis as a non-negative index for inputs of `rank`. */

@@ -162,7 +162,7 @@ describe('Conv2D', () => {
       useBias: true,
       kernelInitializer: {
         className: 'GlorotUniform',
-        config: { scale: 1, mode: 'fan_avg', distribution: 'uniform', seed: null },
+        config: { seed: null }, // Keras's named initializers take only a seed
       },
       biasInitializer: { className: 'Zeros', config: {} },
       kernelRegularizer: { className: 'L1L2', config: { l1: 0.1, l2: 0 } },

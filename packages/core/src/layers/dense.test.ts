@@ -165,7 +165,7 @@ describe('Dense', () => {
       useBias: true,
       kernelInitializer: {
         className: 'HeNormal',
-        config: { scale: 2, mode: 'fan_in', distribution: 'truncated_normal', seed: null },
+        config: { seed: null }, // Keras's named initializers take only a seed
       },
       biasInitializer: { className: 'Zeros', config: {} },
       kernelRegularizer: { className: 'L1L2', config: { l1: 0, l2: 0.5 } },

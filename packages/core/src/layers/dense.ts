@@ -2,100 +2,22 @@ import { tidy } from '../engine/api.js';
 import type { Tensor, Variable } from '../engine/tensor.js';
 import {
   type ConfigDict,
-  type ConfigValue,
   getInitializer,
   type Initializer,
-  type SerializedInitializer,
-  serializeInitializer,
+  type InitializerLike,
+  initializerConfig,
 } from '../initializers/initializers.js';
 import { add } from '../ops/binary.js';
 import { matMul } from '../ops/matmul.js';
 import { cast, reshape } from '../ops/shape.js';
-import { l1l2, type Regularizer } from '../regularizers/regularizers.js';
+import {
+  getRegularizer,
+  type Regularizer,
+  type RegularizerLike,
+  serializeRegularizer,
+} from '../regularizers/regularizers.js';
 import { type ActivationName, getActivation } from './activations.js';
 import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
-
-/**
- * A regularizer given as an object, in serialised form (`{ className: 'L1L2', config: { l1, l2 } }`), by
- * Keras name (`'l1'`, `'l2'`, `'l1_l2'`), or `null` for none.
- *
- * @example
- * ```ts
- * const r: nr.layers.RegularizerLike = { className: 'L1L2', config: { l1: 0, l2: 1e-4 } };
- * ```
- */
-export type RegularizerLike =
-  | Regularizer
-  | { readonly className: string; readonly config?: ConfigDict }
-  | string
-  | null;
-
-/**
- * An initializer given as an object, by name (`'glorotUniform'`, `'he_normal'`), or in serialised form.
- *
- * @example
- * ```ts
- * const i: nr.layers.InitializerLike = { className: 'Constant', config: { value: 0.1 } };
- * ```
- */
-export type InitializerLike = Initializer | string | SerializedInitializer;
-
-/**
- * Resolve a {@link RegularizerLike} (`null`/`undefined` give `null`).
- *
- * @example
- * ```ts
- * nr.layers.resolveRegularizer({ className: 'L2', config: { l2: 0.01 } }, 'Dense');
- * ```
- * @internal
- */
-export function resolveRegularizer(r: RegularizerLike | undefined, where: string): Regularizer | null {
-  if (r === null || r === undefined) return null;
-  if (typeof r === 'object' && 'apply' in r) return r;
-  const className = typeof r === 'string' ? r : r.className;
-  const config = typeof r === 'string' ? undefined : r.config;
-  const num = (k: string, fallback: number): number =>
-    typeof config?.[k] === 'number' ? (config[k] as number) : fallback;
-  // Keras defaults: the name 'l1_l2' means 0.01 each, a serialised L1L2 leaves missing factors at 0.
-  const l1l2Default = typeof r === 'string' ? 0.01 : 0;
-  switch (className.replace(/_/g, '').toLowerCase()) {
-    case 'l1l2':
-      return l1l2({ l1: num('l1', l1l2Default), l2: num('l2', l1l2Default) });
-    case 'l1':
-      return l1l2({ l1: num('l1', 0.01), l2: 0 });
-    case 'l2':
-      return l1l2({ l1: 0, l2: num('l2', 0.01) });
-    default:
-      throw new Error(`${where}: unknown regularizer '${className}' (known: L1L2, L1, L2)`);
-  }
-}
-
-/**
- * The serialised form of a regularizer, `{ className, config }`, or `null`.
- *
- * @example
- * ```ts
- * nr.layers.serializeRegularizer(nr.regularizers.l2({ l2: 1e-4 })); // { className: 'L1L2', config: { l1: 0, l2: 1e-4 } }
- * ```
- * @internal
- */
-export function serializeRegularizer(r: Regularizer | null): ConfigValue {
-  return r ? { className: r.className, config: r.getConfig() } : null;
-}
-
-/**
- * The serialised form of an initializer as a JSON config value, `{ className, config }`.
- *
- * @example
- * ```ts
- * nr.layers.initializerConfig(nr.initializers.zeros()); // { className: 'Zeros', config: {} }
- * ```
- * @internal
- */
-export function initializerConfig(init: Initializer): ConfigValue {
-  const s = serializeInitializer(init);
-  return { className: s.className, config: s.config ?? {} };
-}
 
 /**
  * Arguments of {@link dense}.
@@ -163,8 +85,8 @@ export class Dense extends Layer {
     this.useBias = args.useBias ?? true;
     this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform', `${where} kernel`);
     this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros', `${where} bias`);
-    this.kernelRegularizer = resolveRegularizer(args.kernelRegularizer, where);
-    this.biasRegularizer = resolveRegularizer(args.biasRegularizer, where);
+    this.kernelRegularizer = getRegularizer(args.kernelRegularizer, where);
+    this.biasRegularizer = getRegularizer(args.biasRegularizer, where);
   }
 
   protected override checkInputShape(inputShape: SymbolicShape): void {

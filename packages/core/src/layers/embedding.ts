@@ -1,16 +1,16 @@
 import { tidy } from '../engine/api.js';
 import type { Tensor, Variable } from '../engine/tensor.js';
-import { type ConfigDict, getInitializer, type Initializer } from '../initializers/initializers.js';
+import {
+  type ConfigDict,
+  getInitializer,
+  type Initializer,
+  type InitializerLike,
+  initializerConfig,
+} from '../initializers/initializers.js';
 import { gather } from '../ops/movement.js';
 import { cast } from '../ops/shape.js';
 import type { Regularizer } from '../regularizers/regularizers.js';
-import {
-  type InitializerLike,
-  initializerConfig,
-  type RegularizerLike,
-  resolveRegularizer,
-  serializeRegularizer,
-} from './dense.js';
+import { getRegularizer, type RegularizerLike, serializeRegularizer } from '../regularizers/regularizers.js';
 import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
 /**
@@ -72,7 +72,7 @@ export class Embedding extends Layer {
       args.embeddingsInitializer ?? 'randomUniform',
       `${where} embeddings`,
     );
-    this.embeddingsRegularizer = resolveRegularizer(args.embeddingsRegularizer, where);
+    this.embeddingsRegularizer = getRegularizer(args.embeddingsRegularizer, where);
   }
 
   protected override checkInputShape(inputShape: SymbolicShape): void {

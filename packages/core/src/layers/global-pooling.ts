@@ -1,7 +1,7 @@
 import type { Tensor } from '../engine/tensor.js';
 import type { ConfigDict } from '../initializers/initializers.js';
 import { max, mean } from '../ops/reduce.js';
-import { checkDataFormat, type DataFormat } from './conv2d.js';
+import { checkDataFormat, type DataFormat } from './conv-utils.js';
 import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
 /**

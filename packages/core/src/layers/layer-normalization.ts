@@ -1,18 +1,18 @@
 import { tidy } from '../engine/api.js';
 import type { Tensor, Variable } from '../engine/tensor.js';
-import { type ConfigDict, getInitializer, type Initializer } from '../initializers/initializers.js';
+import {
+  type ConfigDict,
+  getInitializer,
+  type Initializer,
+  type InitializerLike,
+  initializerConfig,
+} from '../initializers/initializers.js';
 import { add, mul, sub } from '../ops/binary.js';
 import { mean } from '../ops/reduce.js';
 import { reshape } from '../ops/shape.js';
 import { rsqrt, square } from '../ops/unary.js';
 import type { Regularizer } from '../regularizers/regularizers.js';
-import {
-  type InitializerLike,
-  initializerConfig,
-  type RegularizerLike,
-  resolveRegularizer,
-  serializeRegularizer,
-} from './dense.js';
+import { getRegularizer, type RegularizerLike, serializeRegularizer } from '../regularizers/regularizers.js';
 import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
 /**
@@ -86,8 +86,8 @@ export class LayerNormalization extends Layer {
     this.scale = args.scale ?? true;
     this.betaInitializer = getInitializer(args.betaInitializer ?? 'zeros', `${where} beta`);
     this.gammaInitializer = getInitializer(args.gammaInitializer ?? 'ones', `${where} gamma`);
-    this.betaRegularizer = resolveRegularizer(args.betaRegularizer, where);
-    this.gammaRegularizer = resolveRegularizer(args.gammaRegularizer, where);
+    this.betaRegularizer = getRegularizer(args.betaRegularizer, where);
+    this.gammaRegularizer = getRegularizer(args.gammaRegularizer, where);
   }
 
   /** Sorted non-negative axes for inputs of `rank` (throws naming the layer when invalid). */

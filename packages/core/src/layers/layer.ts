@@ -173,10 +173,16 @@ export abstract class Layer {
     this.built = true;
   }
 
+  /**
+   * After building, inputs must keep the rank and the feature (last) axis the weights were made for; other
+   * axes (image size, sequence length) may change, as in Keras. Layers with stricter needs check them in
+   * {@link Layer.checkInputShape}.
+   */
   private checkCompatible(shape: SymbolicShape): void {
     const b = this.builtInputShape;
     if (!b) return;
-    const ok = b.length === shape.length && b.every((d, i) => i === 0 || d === null || d === shape[i]);
+    const last = b.length - 1;
+    const ok = b.length === shape.length && (last <= 0 || b[last] === null || b[last] === shape[last]);
     if (!ok) {
       throw new Error(
         `${this.className} '${this.name}': expected input shape ${fmtShape(b)}, got ${fmtShape(shape)}`,

@@ -1,20 +1,24 @@
 import { engine } from '../../engine/engine.js';
 import type { Tensor, Variable } from '../../engine/tensor.js';
-import { type ConfigDict, getInitializer, type Initializer } from '../../initializers/initializers.js';
+import {
+  type ConfigDict,
+  getInitializer,
+  type Initializer,
+  type InitializerLike,
+  initializerConfig,
+} from '../../initializers/initializers.js';
 import { add } from '../../ops/binary.js';
 import { zeros } from '../../ops/creation.js';
 import { matMul } from '../../ops/matmul.js';
 import { split, stack } from '../../ops/movement.js';
 import { cast, reshape } from '../../ops/shape.js';
 import type { Regularizer } from '../../regularizers/regularizers.js';
-import { type ActivationName, getActivation } from '../activations.js';
 import {
-  type InitializerLike,
-  initializerConfig,
+  getRegularizer,
   type RegularizerLike,
-  resolveRegularizer,
   serializeRegularizer,
-} from '../dense.js';
+} from '../../regularizers/regularizers.js';
+import { type ActivationName, getActivation } from '../activations.js';
 import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from '../layer.js';
 
 /**
@@ -142,12 +146,9 @@ export abstract class RNNBase extends Layer {
       `${where} recurrent_kernel`,
     );
     this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros', `${where} bias`);
-    this.kernelRegularizer = resolveRegularizer(args.kernelRegularizer, `${where} kernelRegularizer`);
-    this.recurrentRegularizer = resolveRegularizer(
-      args.recurrentRegularizer,
-      `${where} recurrentRegularizer`,
-    );
-    this.biasRegularizer = resolveRegularizer(args.biasRegularizer, `${where} biasRegularizer`);
+    this.kernelRegularizer = getRegularizer(args.kernelRegularizer, `${where} kernelRegularizer`);
+    this.recurrentRegularizer = getRegularizer(args.recurrentRegularizer, `${where} recurrentRegularizer`);
+    this.biasRegularizer = getRegularizer(args.biasRegularizer, `${where} biasRegularizer`);
     this.returnSequences = args.returnSequences ?? false;
     this.goBackwards = args.goBackwards ?? false;
   }
