@@ -37,7 +37,14 @@ export interface Initializer {
   getConfig(): ConfigDict;
 }
 
-/** Fan-in and fan-out as Keras computes them (dense `[in, out]`, conv `[...kernel, in, out]`). */
+/**
+ * Fan-in and fan-out as Keras computes them (dense `[in, out]`, conv `[...kernel, in, out]`).
+ *
+ * @example
+ * ```ts
+ * nr.initializers.computeFans([5, 5, 1, 8]); // { fanIn: 25, fanOut: 200 }
+ * ```
+ */
 export function computeFans(shape: Shape): { fanIn: number; fanOut: number } {
   if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
   if (shape.length === 1) return { fanIn: shape[0]!, fanOut: shape[0]! };
