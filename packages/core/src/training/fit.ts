@@ -164,7 +164,8 @@ export async function fitModel(model: FitModel, x: Tensor, y: Tensor, args: FitA
   const stepsPerEpoch = Math.ceil(nTrain / batchSize);
   const verbose = args.verbose ?? 1;
   const history = new History();
-  const callbacks: Callback[] = [history, ...(args.callbacks ?? [])];
+  // User callbacks run first, so what they add to the logs (e.g. `lr`) is recorded and shown.
+  const callbacks: Callback[] = [...(args.callbacks ?? []), history];
   if (verbose === 1 && typeof process !== 'undefined' && process.versions?.node !== undefined) {
     const { progressBar } = await import('../callbacks/progress.js');
     callbacks.push(progressBar());
