@@ -88,7 +88,7 @@ export function varianceScaling(
       return truncatedNormal(shape, 0, Math.sqrt(variance) / 0.8796256610342398, dtype);
     },
     // Keras's named variants (GlorotUniform, HeNormal, ...) take only a seed; VarianceScaling takes everything.
-    getConfig: () =>
+    getConfig: (): ConfigDict =>
       className === 'VarianceScaling' ? { scale, mode, distribution, seed: null } : { seed: null },
   };
 }
