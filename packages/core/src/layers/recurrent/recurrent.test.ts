@@ -41,7 +41,7 @@ function reference(
   w: { kernel: number[]; rec: number[]; bias: number[] },
   units: number,
   opts: { returnSequences?: boolean; goBackwards?: boolean } = {},
-): number[][] | number[][][] {
+): (number[] | number[][])[] {
   const k = GATES[kind];
   const n = k * units;
   const f = x[0]![0]!.length;
@@ -50,7 +50,7 @@ function reference(
     for (let r = 0; r < rows; r++) acc += v[r]! * m[r * n + col]!;
     return acc;
   };
-  return x.map((seq) => {
+  return x.map((seq): number[] | number[][] => {
     let h = new Array<number>(units).fill(0);
     let c = new Array<number>(units).fill(0);
     const outs: number[][] = [];
@@ -286,7 +286,7 @@ describe.each(KINDS)('%s', (kind) => {
     const y2 = copy.apply(x);
     expectClose(y2.arraySync(), y1.arraySync(), 0);
     const reg = copy.regularizationLoss()!;
-    const k = layer.weights[0]!.dataSync();
+    const k = Array.from(layer.weights[0]!.dataSync());
     expect(reg.dataSync()[0]).toBeCloseTo(0.01 * k.reduce((s, v) => s + v * v, 0), 5);
     nr.dispose([x, y1, y2, reg]);
     layer.dispose();
