@@ -1,11 +1,15 @@
 // Turns the conformance suite's JSON matrices (docs/public/conformance/*.json) into docs/backend-matrix.md.
-import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const docs = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = join(docs, 'public', 'conformance');
-const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+const files = existsSync(dir)
+  ? readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+  : [];
 const matrices = files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
 const kernels = [...new Set(matrices.flatMap((m) => Object.keys(m.kernels)))].sort();
 const cell = (k) => (k ? `${k.native ? 'native' : 'composite'} · ${k.status}` : '—');
@@ -22,7 +26,8 @@ if (matrices.length === 0) {
 } else {
   lines.push(`| kernel | ${matrices.map((m) => m.backend).join(' | ')} |`);
   lines.push(`|---|${matrices.map(() => '---').join('|')}|`);
-  for (const k of kernels) lines.push(`| \`${k}\` | ${matrices.map((m) => cell(m.kernels[k])).join(' | ')} |`);
+  for (const k of kernels)
+    lines.push(`| \`${k}\` | ${matrices.map((m) => cell(m.kernels[k])).join(' | ')} |`);
   lines.push('', `Generated from: ${matrices.map((m) => `${m.backend} (${m.generated})`).join(', ')}.`);
 }
 writeFileSync(join(docs, 'backend-matrix.md'), `${lines.join('\n')}\n`);

@@ -52,7 +52,7 @@ describe('fit options', () => {
   it('weights the loss per example with sampleWeight', async () => {
     const s = [2, 0, 0.5];
     const got = await weightsAfter(neuron([0.1, -0.3], 0.2, 0.1), { sampleWeight: nr.tensor1d(s) });
-    handStep([0.1, -0.3], 0.2, 0.1, s).forEach((v, i) => expect(got[i]).toBeCloseTo(v, 6));
+    for (const [i, v] of handStep([0.1, -0.3], 0.2, 0.1, s).entries()) expect(got[i]).toBeCloseTo(v, 6);
   });
 
   it('weights the loss per class with classWeight (binary labels)', async () => {
@@ -69,7 +69,7 @@ describe('fit options', () => {
     const saved = ts.splice(0, 3, ...labels);
     const want = handStep([0.1, -0.3], 0.2, 0.1, [0.5, 3, 0.5]);
     ts.splice(0, 3, ...saved);
-    want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 6));
+    for (const [i, v] of want.entries()) expect(got[i]).toBeCloseTo(v, 6);
   });
 
   it('schedules the learning rate per epoch and reports it', async () => {
