@@ -1,0 +1,90 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as nr from '@neurona/core';
+import { Vocab } from './vocab.js';
+
+/** Marker in vocab.json, so a wrong file is recognised. */
+const FORMAT = 'neurona-char-vocab/1';
+
+/**
+ * What vocab.json holds beside the model: the characters (in id order) and the context length used in
+ * training.
+ *
+ * @example
+ * ```ts
+ * const meta: CharModelMeta = { chars: ['a', 'b'], seqLen: 64 };
+ * ```
+ */
+export interface CharModelMeta {
+  chars: readonly string[];
+  seqLen: number;
+}
+
+/**
+ * Save a character model to `dir`: `model.json` + `weights.bin` (TensorFlow.js LayersModel format, through
+ * `model.save('file://DIR')`) and `vocab.json`.
+ *
+ * @example
+ * ```ts
+ * await saveCharModel('runs/moby', model, vocab, 64);
+ * ```
+ */
+export async function saveCharModel(
+  dir: string,
+  model: nr.Sequential,
+  vocab: Vocab,
+  seqLen: number,
+): Promise<void> {
+  const path = resolve(dir);
+  mkdirSync(path, { recursive: true });
+  await model.save(`file://${path}`);
+  const meta = { format: FORMAT, chars: vocab.chars, seqLen };
+  writeFileSync(join(path, 'vocab.json'), `${JSON.stringify(meta, null, 1)}\n`);
+}
+
+function parseMeta(json: unknown, file: string): CharModelMeta {
+  const m = json as { format?: unknown; chars?: unknown; seqLen?: unknown } | null;
+  if (!m || m.format !== FORMAT)
+    throw new Error(`${file}: not a character vocabulary (expected format '${FORMAT}')`);
+  if (!Array.isArray(m.chars) || !m.chars.every((c) => typeof c === 'string')) {
+    throw new Error(`${file}: 'chars' must be an array of single characters`);
+  }
+  if (!Number.isInteger(m.seqLen) || (m.seqLen as number) < 1) {
+    throw new Error(`${file}: 'seqLen' must be a positive integer, got ${String(m.seqLen)}`);
+  }
+  return { chars: m.chars as string[], seqLen: m.seqLen as number };
+}
+
+/**
+ * Load what {@link saveCharModel} wrote; checks that the model's output size matches the vocabulary.
+ *
+ * @example
+ * ```ts
+ * const { model, vocab, seqLen } = await loadCharModel('runs/moby');
+ * ```
+ */
+export async function loadCharModel(
+  dir: string,
+): Promise<{ model: nr.Sequential; vocab: Vocab; seqLen: number }> {
+  const path = resolve(dir);
+  const file = join(path, 'vocab.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(
+      `--model: cannot read ${file} (${(err as Error).message}); train with --out ${dir} first`,
+    );
+  }
+  const meta = parseMeta(JSON.parse(text), file);
+  const vocab = new Vocab(meta.chars);
+  const model = await nr.loadModel(`file://${path}`);
+  const outShape = model.outputShape;
+  if (outShape[outShape.length - 1] !== vocab.size) {
+    model.dispose();
+    throw new Error(
+      `--model: the model in ${path} predicts ${outShape[outShape.length - 1]} classes but vocab.json has ${vocab.size} characters`,
+    );
+  }
+  return { model, vocab, seqLen: meta.seqLen };
+}
