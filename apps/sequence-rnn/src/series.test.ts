@@ -3,7 +3,7 @@ import * as nr from '@neurona/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { silentOutput } from './progress.js';
 import { diffWindows, meanAbsoluteError, trainSeries } from './series.js';
-import { parseCsvSeries, type Series, splitCsvLine } from './series-data.js';
+import { loadSeries, parseCsvSeries, type Series, splitCsvLine } from './series-data.js';
 
 describe('diffWindows', () => {
   it('pairs the last `window` changes with the next change, last value and next value', () => {
@@ -74,5 +74,15 @@ describe('trainSeries', () => {
     expect(r.trainSamples).toBe(182);
     expect(r.mae).toBeLessThan(0.6 * r.naiveMae);
     expect(nr.memory().numTensors).toBe(before);
+  });
+
+  it('forecasts the real Mauna Loa CO2 series better than the last value', async () => {
+    const series = loadSeries();
+    expect(series.values.length).toBeGreaterThan(700);
+    const r = await trainSeries(
+      { series, window: 24, cell: 'lstm', units: 16, epochs: 10, batchSize: 32, learningRate: 0.01, seed: 1 },
+      silentOutput(),
+    );
+    expect(r.mae).toBeLessThan(0.8 * r.naiveMae);
   });
 });
