@@ -153,4 +153,32 @@ describe('fit options', () => {
     nr.dispose([x, y]);
     model.dispose();
   });
+
+  it('trains many-to-many models on sparse labels of shape [n, time]', async () => {
+    nr.seed(2);
+    const model = nr.sequential({
+      layers: [
+        nr.layers.embedding({ inputDim: 5, outputDim: 4, inputShape: [6] }),
+        nr.layers.simpleRNN({ units: 8, returnSequences: true }),
+        nr.layers.dense({ units: 5, activation: 'softmax' }),
+      ],
+    });
+    model.compile({
+      optimizer: nr.optimizers.adam({ learningRate: 0.05 }),
+      loss: 'sparseCategoricalCrossentropy',
+      metrics: ['accuracy'],
+    });
+    // Task: output the input token at every position.
+    const seqs = Array.from({ length: 16 }, (_, i) => Array.from({ length: 6 }, (_, t) => (i + t) % 5));
+    const x = nr.tensor2d(seqs);
+    const y = nr.tensor2d(seqs, undefined, 'int32');
+    const h = await model.fit(x, y, { epochs: 30, batchSize: 8, verbose: 0 });
+    expect(h.history.loss!.at(-1)!).toBeLessThan(h.history.loss![0]! / 4);
+    expect(h.history.accuracy!.at(-1)).toBe(1);
+    await expect(model.fit(x, nr.zeros([16, 5], 'int32'))).rejects.toThrow(
+      /expects integer class labels of shape \[null, 6\]/,
+    );
+    nr.dispose([x, y]);
+    model.dispose();
+  });
 });

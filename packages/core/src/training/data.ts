@@ -57,10 +57,15 @@ export async function checkFinite(t: Tensor, what: string): Promise<void> {
 export function checkTargets(y: Tensor, outputShape: SymbolicShape, lossName: string, what: string): void {
   const sparse = /sparse/i.test(lossName);
   if (sparse) {
-    const ok = y.rank === 1 || (y.rank === 2 && y.shape[1] === 1);
+    // One class id per output position: the output shape without its class axis (or with a trailing 1).
+    const positions = outputShape.slice(1, -1);
+    const labels =
+      y.rank === outputShape.length && y.shape[y.rank - 1] === 1 ? y.shape.slice(1, -1) : y.shape.slice(1);
+    const ok = labels.length === positions.length && positions.every((d, i) => d === null || d === labels[i]);
     if (!ok) {
+      const want = fmtShape([null, ...positions]);
       throw new Error(
-        `${what}: loss '${lossName}' expects integer class labels of shape [n] or [n, 1], got [${y.shape.join(', ')}]`,
+        `${what}: loss '${lossName}' expects integer class labels of shape ${want} for the model's output ${fmtShape(outputShape)}, got [${y.shape.join(', ')}]`,
       );
     }
     return;
