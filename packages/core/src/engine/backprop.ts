@@ -39,7 +39,8 @@ export function backprop(
     const node = nodes[i]!;
     const g = grads.get(node.output.id);
     if (!g) continue;
-    const inputGrads = node.grad(g, node.inputs, node.output, node.attrs);
+    const needs = node.inputs.map((t) => toY.has(t.id) && t.dtype === 'float32');
+    const inputGrads = node.grad(g, node.inputs, node.output, node.attrs, needs);
     node.inputs.forEach((input, k) => {
       const gi = inputGrads[k];
       if (!gi || !toY.has(input.id) || input.dtype !== 'float32') return;

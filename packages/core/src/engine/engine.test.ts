@@ -233,4 +233,32 @@ describe('autodiff', () => {
     expect(bad.passed).toBe(false);
     expect(bad.maxRelError[0]).toBeGreaterThan(0.1);
   });
+
+  it('skips gradients nobody asked for (the input images of a conv layer)', () => {
+    const base = cpu();
+    const calls = { input: 0, filter: 0 };
+    const spied: nr.Backend = {
+      ...base,
+      name: 'cpu-spied',
+      kernels: {
+        ...base.kernels,
+        conv2dGradInput: (...a) => (calls.input++, base.kernels.conv2dGradInput(...a)),
+        conv2dGradFilter: (...a) => (calls.filter++, base.kernels.conv2dGradFilter(...a)),
+      },
+    };
+    const e = nr.engine();
+    const previous = e.backend;
+    e.setBackendSync(spied);
+    try {
+      const x = nr.randomNormal([2, 5, 5, 1]);
+      const w = nr.variable(nr.randomNormal([3, 3, 1, 2]), true, 'w_skip');
+      const { value, grads } = nr.variableGrads(() => nr.sum(nr.conv2d(x, w, 1, 'same')));
+      expect(calls).toEqual({ input: 0, filter: 1 });
+      const [gx] = nr.grads((a) => nr.sum(nr.conv2d(a, w, 1, 'same')))([x]);
+      expect(calls).toEqual({ input: 1, filter: 1 });
+      nr.dispose([value, grads, gx, x, w]);
+    } finally {
+      e.setBackendSync(previous);
+    }
+  });
 });

@@ -4,7 +4,8 @@ import { type Storage, sizeOf, Tensor, Variable } from './tensor.js';
 
 /**
  * A gradient rule: given the gradient `dy` of the loss with respect to a kernel's output, return the
- * gradient with respect to each input (`null` for inputs that are not differentiable, such as indices).
+ * gradient with respect to each input (`null` for inputs that are not differentiable, such as indices, and
+ * for inputs whose `needs` flag is false, e.g. a network's input images).
  *
  * @example
  * ```ts
@@ -16,6 +17,8 @@ export type GradFn<A = unknown> = (
   inputs: readonly Tensor[],
   output: Tensor,
   attrs: A,
+  /** Which inputs need a gradient (lead to a differentiated argument); a rule may skip the others. */
+  needs: readonly boolean[],
 ) => readonly (Tensor | null)[];
 
 /**

@@ -27,9 +27,13 @@ function conv2dWithInfo(x: Tensor, filter: Tensor, info: Conv2DInfo): Tensor {
  * ```
  * @internal
  */
-export const conv2dGrad: GradFn = (dy, [x, filter], _y, attrs) => {
+export const conv2dGrad: GradFn = (dy, [x, filter], _y, attrs, needs) => {
   const info = attrs as Conv2DInfo;
-  return [conv2dBackpropInput(dy, filter!, info), conv2dBackpropFilter(x!, dy, info)];
+  // The first layer's input is data: skipping its gradient saves a whole transposed convolution.
+  return [
+    needs[0] ? conv2dBackpropInput(dy, filter!, info) : null,
+    needs[1] ? conv2dBackpropFilter(x!, dy, info) : null,
+  ];
 };
 
 /**

@@ -13,22 +13,24 @@ const unbroadcast = (g: Tensor, x: Tensor): Tensor =>
  *
  * @internal
  */
-export const matmulGrad: GradFn = (dy, [a, b], _y, attrs) => {
+export const matmulGrad: GradFn = (dy, [a, b], _y, attrs, needs) => {
   const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
-  let da: Tensor;
-  let db: Tensor;
-  if (!transposeA && !transposeB) {
-    da = matMul(dy, b!, false, true);
-    db = matMul(a!, dy, true, false);
-  } else if (!transposeA && transposeB) {
-    da = matMul(dy, b!, false, false);
-    db = matMul(dy, a!, true, false);
-  } else if (transposeA && !transposeB) {
-    da = matMul(b!, dy, false, true);
-    db = matMul(a!, dy, false, false);
-  } else {
-    da = matMul(b!, dy, true, true);
-    db = matMul(dy, a!, true, true);
-  }
-  return [unbroadcast(da, a!), unbroadcast(db, b!)];
+  // C = A·B gives dA = dC·Bᵀ and dB = Aᵀ·dC; each transpose combination folds the transposes into matMul.
+  const da = (): Tensor =>
+    !transposeA && !transposeB
+      ? matMul(dy, b!, false, true)
+      : !transposeA
+        ? matMul(dy, b!, false, false)
+        : !transposeB
+          ? matMul(b!, dy, false, true)
+          : matMul(b!, dy, true, true);
+  const db = (): Tensor =>
+    !transposeA && !transposeB
+      ? matMul(a!, dy, true, false)
+      : !transposeA
+        ? matMul(dy, a!, true, false)
+        : !transposeB
+          ? matMul(a!, dy, false, false)
+          : matMul(dy, a!, true, true);
+  return [needs[0] ? unbroadcast(da(), a!) : null, needs[1] ? unbroadcast(db(), b!) : null];
 };
