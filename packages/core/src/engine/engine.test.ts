@@ -242,8 +242,14 @@ describe('autodiff', () => {
       name: 'cpu-spied',
       kernels: {
         ...base.kernels,
-        conv2dGradInput: (...a) => (calls.input++, base.kernels.conv2dGradInput(...a)),
-        conv2dGradFilter: (...a) => (calls.filter++, base.kernels.conv2dGradFilter(...a)),
+        conv2dGradInput: (...a) => {
+          calls.input++;
+          return base.kernels.conv2dGradInput(...a);
+        },
+        conv2dGradFilter: (...a) => {
+          calls.filter++;
+          return base.kernels.conv2dGradFilter(...a);
+        },
       },
     };
     const e = nr.engine();
