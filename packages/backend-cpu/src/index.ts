@@ -1,5 +1,7 @@
 /**
- * `@neurona/backend-cpu`: Neurona's in-house CPU backend, plain TypeScript kernels on typed arrays.
+ * `@neurona/backend-cpu`: Neurona's in-house CPU backend: WebAssembly SIMD kernels (with a worker pool for
+ * large convolutions and products) over plain TypeScript reference kernels, which stay the definition of
+ * what every kernel computes and run wherever the fast path does not apply.
  *
  * @example
  * ```ts
@@ -19,6 +21,10 @@ import type {
   TensorInfo,
   TypedArray,
 } from '@neurona/core';
+import type { HeapRecord } from './fast/heap.js';
+import { fastKernels } from './fast/kernels.js';
+import { fastRuntime, type Runtime } from './fast/runtime.js';
+import { coreCount } from './fast/threads.js';
 import { binary } from './kernels/binary.js';
 import { cast } from './kernels/cast.js';
 import { concat } from './kernels/concat.js';
@@ -38,6 +44,54 @@ import { where } from './kernels/where.js';
 import { allocate, CpuStorage, sizeOf } from './storage.js';
 
 /**
+ * Options of {@link cpu}.
+ *
+ * @example
+ * ```ts
+ * const options: CpuOptions = { threads: 2, parallelThreshold: 1 << 20 };
+ * ```
+ */
+export interface CpuOptions {
+  /** Run the WebAssembly SIMD kernels (default true where WebAssembly SIMD is available); false: reference kernels only. */
+  readonly fast?: boolean;
+  /** Threads for large convolutions and products, counting the calling one (default: the number of cores; 1 disables the pool). */
+  readonly threads?: number;
+  /** Smallest job, in multiply-adds, that is split over threads (default 2^19; 0 splits every job). */
+  readonly parallelThreshold?: number;
+}
+
+/**
+ * What a CPU backend runs on: the kernel set (`'reference'`, or the WebAssembly build) and the threads it may use.
+ *
+ * @example
+ * ```ts
+ * cpu().features; // { kernels: 'simd', threads: 2, parallelThreshold: 524288 }
+ * ```
+ */
+export interface CpuFeatures {
+  readonly kernels: 'reference' | 'simd' | 'relaxed-simd';
+  readonly threads: number;
+  readonly parallelThreshold: number;
+}
+
+const DEFAULT_PARALLEL_THRESHOLD = 1 << 19;
+
+function checkOptions(options: CpuOptions): void {
+  const { threads, parallelThreshold, fast } = options;
+  if (fast !== undefined && typeof fast !== 'boolean') {
+    throw new Error(`cpu: option 'fast' must be a boolean, got ${String(fast)}`);
+  }
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) {
+    throw new Error(`cpu: option 'threads' must be an integer >= 1, got ${String(threads)}`);
+  }
+  if (parallelThreshold !== undefined && !(parallelThreshold >= 0)) {
+    throw new Error(
+      `cpu: option 'parallelThreshold' must be a number >= 0, got ${String(parallelThreshold)}`,
+    );
+  }
+}
+
+/**
  * The CPU backend: a {@link Backend} whose `readSync` always exists and whose kernel table has every
  * required and fused kernel.
  *
@@ -53,12 +107,19 @@ export interface CpuBackend extends Backend {
   readonly name: 'cpu';
   readSync(handle: Handle): TypedArray;
   readonly kernels: RequiredKernels & FusedKernels;
+  /** The kernel set and threading this backend uses. */
+  readonly features: CpuFeatures;
+  /** Stop the worker threads of the fast kernels (they restart if a later job needs them). */
+  shutdown(): void;
 }
 
 export type { CpuRecord } from './storage.js';
 
 /**
- * Create a CPU backend. Each call returns an independent backend with its own handle table.
+ * Create a CPU backend. Each call returns an independent backend with its own handle table. By default it
+ * runs the WebAssembly SIMD kernels (float32 data then lives in WebAssembly memory) and splits jobs of at
+ * least `parallelThreshold` multiply-adds over `threads` threads; `{ fast: false }` runs only the
+ * TypeScript reference kernels.
  *
  * @example
  * ```ts
@@ -66,14 +127,31 @@ export type { CpuRecord } from './storage.js';
  * import { cpu } from '@neurona/backend-cpu';
  * await nr.setBackend(cpu());
  * nr.add([1, 2], 3); // runs on the CPU kernels
+ * const reference = cpu({ fast: false });
+ * const twoThreads = cpu({ threads: 2, parallelThreshold: 0 });
  * ```
  */
-export function cpu(): CpuBackend {
+export function cpu(options: CpuOptions = {}): CpuBackend {
+  checkOptions(options);
+  return createCpuBackend(options, options.fast === false ? null : fastRuntime());
+}
+
+/**
+ * Build a CPU backend on a given fast-kernel runtime (`null`: reference kernels only). {@link cpu} uses
+ * the process-wide runtime; tests pass others (for example one with unshared memory).
+ *
+ * @example
+ * ```ts
+ * const be = createCpuBackend({ threads: 1 }, createRuntime(false));
+ * ```
+ * @internal
+ */
+export function createCpuBackend(options: CpuOptions, rt: Runtime | null): CpuBackend {
   const store = new CpuStorage();
   const input = (x: Operand): Input => ({ data: store.data(x.handle), shape: x.shape, dtype: x.dtype });
   const make = (data: TypedArray, out: TensorInfo): Handle => store.register(data, out);
 
-  const kernels: RequiredKernels & FusedKernels = {
+  const reference: RequiredKernels & FusedKernels = {
     unary: (op, x, out) => make(unary(op, input(x), out), out),
     binary: (op, a, b, out) => make(binary(op, input(a), input(b), out), out),
     where: (c, a, b, out) => make(where(input(c), input(a), input(b), out), out),
@@ -97,6 +175,14 @@ export function cpu(): CpuBackend {
     unsortedSegmentSum: (x, ids, num, out) => make(unsortedSegmentSum(input(x), input(ids), num, out), out),
   };
 
+  const threads = rt?.canThread ? (options.threads ?? coreCount()) : 1;
+  const parallelThreshold = options.parallelThreshold ?? DEFAULT_PARALLEL_THRESHOLD;
+  // Handles in WebAssembly memory; freed if the backend is garbage-collected while they are live.
+  const owned = rt ? rt.heap.track(store) : new Set<HeapRecord>();
+  const par = { threads, threshold: parallelThreshold };
+  const kernels = rt ? fastKernels(rt, store, owned, reference, par) : reference;
+  const features: CpuFeatures = { kernels: rt ? rt.variant : 'reference', threads, parallelThreshold };
+
   const backend = {
     name: 'cpu' as const,
     upload(data: TypedArray, info: TensorInfo): Handle {
@@ -105,6 +191,11 @@ export function cpu(): CpuBackend {
         throw new Error(
           `cpu: upload got ${data.length} values for shape [${info.shape.join(', ')}] (${n} elements)`,
         );
+      }
+      if (rt) {
+        const rec = rt.heap.record(info.dtype, info.shape, n, owned);
+        rec.data.set(data);
+        return store.adopt(rec);
       }
       const copy = allocate(info.dtype, n);
       copy.set(data);
@@ -125,6 +216,10 @@ export function cpu(): CpuBackend {
     },
     stats: () => store.stats(),
     kernels,
+    features,
+    shutdown(): void {
+      rt?.stopWorkers();
+    },
   } satisfies CpuBackend;
   return backend;
 }

@@ -17,6 +17,10 @@ export interface CpuRecord {
   readonly data: TypedArray;
   readonly shape: Shape;
   readonly dtype: DType;
+  /** Frees memory the record owns outside the JavaScript heap (e.g. in WebAssembly memory); called once, on dispose. */
+  release?(): void;
+  /** Bytes of `data`, for records that can tell without making `data` (equals `data.byteLength`). */
+  readonly byteLength?: number;
 }
 
 /**
@@ -89,9 +93,13 @@ export class CpuStorage {
 
   /** Wrap `data` (taken over, not copied) in a new handle with shape and dtype from `info`. */
   register(data: TypedArray, info: TensorInfo): Handle {
-    const rec: CpuRecord = { data, shape: Object.freeze([...info.shape]), dtype: info.dtype };
+    return this.adopt({ data, shape: Object.freeze([...info.shape]), dtype: info.dtype });
+  }
+
+  /** Track a record built by the caller (for example one whose data lives in WebAssembly memory). */
+  adopt(rec: CpuRecord): Handle {
     this.live.add(rec);
-    this.liveBytes += data.byteLength;
+    this.liveBytes += rec.byteLength ?? rec.data.byteLength;
     return rec as unknown as Handle;
   }
 
@@ -109,11 +117,12 @@ export class CpuStorage {
     return this.get(handle).data;
   }
 
-  /** Free a handle; throws if it is unknown or already disposed. */
+  /** Free a handle (running the record's `release`); throws if it is unknown or already disposed. */
   dispose(handle: Handle): void {
     const rec = this.get(handle);
     this.live.delete(rec);
-    this.liveBytes -= rec.data.byteLength;
+    this.liveBytes -= rec.byteLength ?? rec.data.byteLength;
+    rec.release?.();
   }
 
   /** Live handles and bytes. */

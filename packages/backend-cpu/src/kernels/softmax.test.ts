@@ -2,7 +2,7 @@ import type { Operand } from '@neurona/core';
 import { describe, expect, it } from 'vitest';
 import { cpu } from '../index.js';
 
-const be = cpu();
+const be = cpu({ fast: false }); // these tests pin down the reference kernels
 const up = (data: number[], shape: number[]): Operand => ({
   handle: be.upload(Float32Array.from(data), { shape, dtype: 'float32' }),
   shape,

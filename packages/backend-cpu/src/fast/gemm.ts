@@ -1,0 +1,226 @@
+/**
+ * Driving the WebAssembly GEMM: fill a descriptor, choose between row/column blocks over a packed B and
+ * split-K partial sums, size the scratch, and run the tasks on one or several threads.
+ *
+ * @packageDocumentation
+ */
+import { A_MODE, BLOCK, GEMM, GEMM_FLAGS, MEMORY } from './layout.js';
+import type { Runtime } from './runtime.js';
+
+/**
+ * When to use threads: `threads` in all (1 = never) for jobs of at least `threshold` multiply-adds.
+ *
+ * @example
+ * ```ts
+ * const p: Parallelism = { threads: 2, threshold: 1 << 19 };
+ * ```
+ */
+export interface Parallelism {
+  readonly threads: number;
+  readonly threshold: number;
+}
+
+/**
+ * One (batched) product `C[b] (+)= A[b] * B[b]` on WebAssembly memory. Element (i, k) of A is at
+ * `a + (b * aBatch + i * aRs + k * aCs) * 4`, and likewise for B; C is row-major with row stride `ldc`.
+ * A batch stride of 0 broadcasts. `aMode` 1/2 reads A as the im2col matrix (or its transpose) of the
+ * convolution geometry at `geom` (batch must be 1). `bias` (pointer, one value per column) and `relu` are
+ * applied to the result.
+ *
+ * @example
+ * ```ts
+ * const spec: GemmSpec = { M: 2, N: 2, K: 3, batch: 1, a, aRs: 3, aCs: 1, aBatch: 0, b, bRs: 2, bCs: 1, bBatch: 0, c, ldc: 2, cBatch: 0 };
+ * ```
+ */
+export interface GemmSpec {
+  readonly M: number;
+  readonly N: number;
+  readonly K: number;
+  readonly batch: number;
+  readonly a: number;
+  readonly aRs: number;
+  readonly aCs: number;
+  readonly aBatch: number;
+  readonly aMode?: number;
+  readonly geom?: number;
+  readonly b: number;
+  readonly bRs: number;
+  readonly bCs: number;
+  readonly bBatch: number;
+  readonly c: number;
+  readonly ldc: number;
+  readonly cBatch: number;
+  readonly accumulate?: boolean;
+  readonly bias?: number;
+  readonly relu?: boolean;
+}
+
+const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
+
+/** Bytes of per-thread scratch for packed A. */
+export const PACK_A_BYTES = BLOCK.MC * BLOCK.KC * 4;
+
+/**
+ * Write the fields of `s` into the GEMM descriptor (the grid and buffers are set by the caller).
+ *
+ * @example
+ * ```ts
+ * const w = writeGemmSpec(rt, spec);
+ * w[GEMM.M_BLOCK] = 64;
+ * ```
+ */
+export function writeGemmSpec(rt: Runtime, s: GemmSpec): Int32Array {
+  const w = rt.heap.i32().subarray(MEMORY.GEMM >> 2, (MEMORY.GEMM >> 2) + GEMM.WORDS);
+  w.fill(0);
+  w[GEMM.M] = s.M;
+  w[GEMM.N] = s.N;
+  w[GEMM.K] = s.K;
+  w[GEMM.A] = s.a;
+  w[GEMM.A_RS] = s.aRs;
+  w[GEMM.A_CS] = s.aCs;
+  w[GEMM.A_BATCH] = s.aBatch;
+  w[GEMM.A_MODE] = s.aMode ?? A_MODE.STRIDED;
+  w[GEMM.GEOM] = s.geom ?? 0;
+  w[GEMM.B] = s.b;
+  w[GEMM.B_RS] = s.bRs;
+  w[GEMM.B_CS] = s.bCs;
+  w[GEMM.B_BATCH] = s.bBatch;
+  w[GEMM.C] = s.c;
+  w[GEMM.LDC] = s.ldc;
+  w[GEMM.C_BATCH] = s.cBatch;
+  w[GEMM.FLAGS] =
+    (s.accumulate ? GEMM_FLAGS.ACCUMULATE : 0) |
+    (s.bias ? GEMM_FLAGS.BIAS : 0) |
+    (s.relu ? GEMM_FLAGS.RELU : 0);
+  w[GEMM.BIAS] = s.bias ?? 0;
+  return w;
+}
+
+/** Threads to use for `macs` multiply-adds. */
+export function threadsFor(p: Parallelism, macs: number): number {
+  return p.threads > 1 && macs >= p.threshold ? p.threads : 1;
+}
+
+/**
+ * Pack B of the descriptor (all of K, panels of 8 columns, `bCount` batches) into a new block; the caller
+ * frees it (`bytes` returned). Columns are split into `nTasks` groups of `nBlock` per batch.
+ *
+ * @example
+ * ```ts
+ * const { ptr, bytes } = packB(rt, w, 1, nBlock, nTasks, threads);
+ * ```
+ */
+export function packB(
+  rt: Runtime,
+  w: Int32Array,
+  bCount: number,
+  nBlock: number,
+  nTasks: number,
+  threads: number,
+): { ptr: number; bytes: number } {
+  const K = w[GEMM.K]!;
+  const perBatch = roundUp(w[GEMM.N]!, BLOCK.NR) * K;
+  const bytes = bCount * perBatch * 4;
+  const ptr = rt.heap.alloc(bytes);
+  const words = rt.heap.i32();
+  const base = MEMORY.GEMM >> 2;
+  words[base + GEMM.PB] = ptr;
+  words[base + GEMM.PB_BATCH] = bCount > 1 ? perBatch : 0;
+  words[base + GEMM.N_BLOCK] = nBlock;
+  words[base + GEMM.N_TASKS] = nTasks;
+  const packThreads = perBatch * bCount >= 1 << 16 ? threads : 1;
+  rt.run('gemmPackBTask', MEMORY.GEMM, bCount * nTasks, packThreads);
+  return { ptr, bytes };
+}
+
+/** Whether a product is long and thin enough for split-K partial sums (only for batch 1, no epilogue). */
+function useSplitK(s: GemmSpec): boolean {
+  return s.batch === 1 && !s.bias && !s.relu && s.K >= 2048 && s.K >= 8 * s.M && s.M * s.N <= 1 << 18;
+}
+
+/**
+ * Compute the product `s` on the runtime's memory.
+ *
+ * @example
+ * ```ts
+ * runGemm(rt, spec, { threads: 1, threshold: Infinity });
+ * ```
+ */
+export function runGemm(rt: Runtime, s: GemmSpec, p: Parallelism): void {
+  const { M, N, K, batch } = s;
+  if (M === 0 || N === 0 || batch === 0) return;
+  if (K === 0) {
+    if (s.bias || s.relu) throw new Error('cpu: a GEMM with K = 0 cannot apply a bias or ReLU');
+    if (!s.accumulate) {
+      for (let b = 0; b < batch; b++) {
+        for (let i = 0; i < M; i++) rt.kernels.fillF32(s.c + (b * s.cBatch + i * s.ldc) * 4, N, 0);
+      }
+    }
+    return;
+  }
+  const threads = threadsFor(p, M * N * K * batch);
+  if (useSplitK(s)) {
+    splitK(rt, s, threads);
+    return;
+  }
+  // Task grid: enough tasks for the threads (4 per thread), rows in multiples of 4, columns of 8.
+  const wanted = threads > 1 ? Math.ceil((4 * threads) / batch) : 1;
+  const mSplit = Math.max(1, Math.min(wanted, Math.ceil(M / 16)));
+  const nSplit = Math.max(1, Math.min(Math.ceil(wanted / mSplit), Math.ceil(N / 32)));
+  const mBlock = roundUp(Math.ceil(M / mSplit), BLOCK.MR);
+  const nBlock = roundUp(Math.ceil(N / nSplit), BLOCK.NR);
+  const mTasks = Math.ceil(M / mBlock);
+  const nTasks = Math.ceil(N / nBlock);
+  const bCount = s.bBatch === 0 ? 1 : batch;
+  const scratchBytes = threads * PACK_A_BYTES;
+  const scratch = rt.heap.alloc(scratchBytes);
+  // Views of the memory are taken after allocating: growing an unshared memory detaches older ones.
+  const w = writeGemmSpec(rt, s);
+  const packed = packB(rt, w, bCount, nBlock, nTasks, threads);
+  const words = rt.heap.i32();
+  const base = MEMORY.GEMM >> 2;
+  words[base + GEMM.SCRATCH] = scratch;
+  words[base + GEMM.SCRATCH_STRIDE] = PACK_A_BYTES;
+  words[base + GEMM.M_BLOCK] = mBlock;
+  words[base + GEMM.M_TASKS] = mTasks;
+  try {
+    rt.run('gemmTask', MEMORY.GEMM, batch * mTasks * nTasks, threads);
+  } finally {
+    rt.heap.free(packed.ptr, packed.bytes);
+    rt.heap.free(scratch, scratchBytes);
+  }
+}
+
+/** Split K into independent partial products, then sum them in order (same result for any thread count). */
+function splitK(rt: Runtime, s: GemmSpec, threads: number): void {
+  const { M, N, K } = s;
+  let kBlock = Math.max(4 * BLOCK.KC, roundUp(Math.ceil(K / 32), BLOCK.KC));
+  while (Math.ceil(K / kBlock) * M * N > 1 << 21) kBlock *= 2;
+  const kTasks = Math.ceil(K / kBlock);
+  const stride = PACK_A_BYTES + BLOCK.KC * roundUp(N, BLOCK.NR) * 4;
+  const scratchBytes = threads * stride;
+  const partialBytes = kTasks * M * N * 4;
+  const scratch = rt.heap.alloc(scratchBytes);
+  const partials = rt.heap.alloc(partialBytes);
+  writeGemmSpec(rt, s);
+  const words = rt.heap.i32();
+  const base = MEMORY.GEMM >> 2;
+  words[base + GEMM.SCRATCH] = scratch;
+  words[base + GEMM.SCRATCH_STRIDE] = stride;
+  words[base + GEMM.K_BLOCK] = kBlock;
+  words[base + GEMM.PARTIALS] = partials;
+  try {
+    rt.run('gemmSplitKTask', MEMORY.GEMM, kTasks, threads);
+    if (s.ldc === N) {
+      rt.kernels.sumPartials(s.c, partials, kTasks, M * N, M * N, s.accumulate ? 1 : 0);
+    } else {
+      for (let i = 0; i < M; i++) {
+        const acc = s.accumulate ? 1 : 0;
+        rt.kernels.sumPartials(s.c + i * s.ldc * 4, partials + i * N * 4, kTasks, N, M * N, acc);
+      }
+    }
+  } finally {
+    rt.heap.free(partials, partialBytes);
+    rt.heap.free(scratch, scratchBytes);
+  }
+}
