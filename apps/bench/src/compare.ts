@@ -1,0 +1,91 @@
+/**
+ * Our best backend against the best peer, per row, and the performance targets of issue 5.
+ */
+import type { CellResult } from './cell.js';
+import { columnSide } from './columns.js';
+import type { Mode } from './workloads.js';
+
+/**
+ * A performance target: a minimum ratio of our best median to the best peer's, and possibly a minimum
+ * absolute throughput.
+ *
+ * @example
+ * ```ts
+ * const t: Target = { ratio: 2, minThroughput: 3000, text: '>= 2x and >= 3,000/s' };
+ * ```
+ */
+export interface Target {
+  ratio: number;
+  minThroughput?: number;
+  text: string;
+}
+
+/**
+ * The issue's targets: training >= 2x the best peer (LSTM and GRU >= 5x; the small CNN also >= 3,000
+ * samples/s), inference >= 1x (matmul 1024 >= 1.5x).
+ *
+ * @example
+ * ```ts
+ * targetFor('gru', 'train'); // { ratio: 5, text: '>= 5x' }
+ * ```
+ */
+export function targetFor(workload: string, mode: Mode): Target {
+  if (mode === 'infer') {
+    return workload === 'matmul-1024' ? { ratio: 1.5, text: '>= 1.5x' } : { ratio: 1, text: '>= 1x' };
+  }
+  if (workload === 'lstm' || workload === 'gru') return { ratio: 5, text: '>= 5x' };
+  if (workload === 'cnn-small') return { ratio: 2, minThroughput: 3000, text: '>= 2x, >= 3,000/s' };
+  return { ratio: 2, text: '>= 2x' };
+}
+
+/**
+ * One row's comparison.
+ *
+ * @example
+ * ```ts
+ * const c: Comparison = { workload: 'mlp', mode: 'train', ours: { column: 'neurona-cpu', median: 900 },
+ *   peer: { column: 'tfjs-wasm', median: 4500 }, ratio: 0.2, target, met: false };
+ * ```
+ */
+export interface Comparison {
+  workload: string;
+  mode: Mode;
+  ours: { column: string; median: number } | null;
+  peer: { column: string; median: number } | null;
+  /** `ours.median / peer.median`, or null when either side has no measurement. */
+  ratio: number | null;
+  target: Target;
+  /** Whether the target is met; null when there is no ratio. */
+  met: boolean | null;
+}
+
+function best(cells: readonly CellResult[]): { column: string; median: number } | null {
+  let top: { column: string; median: number } | null = null;
+  for (const c of cells) {
+    const m = c.status === 'ok' ? c.throughput?.median : undefined;
+    if (m !== undefined && (!top || m > top.median)) top = { column: c.column, median: m };
+  }
+  return top;
+}
+
+/**
+ * Compare the best of our columns with the best peer for one row (one workload in one mode).
+ *
+ * @example
+ * ```ts
+ * const c = compareRow('mlp', 'train', results);
+ * c.ratio; // e.g. 0.21
+ * ```
+ */
+export function compareRow(workload: string, mode: Mode, results: readonly CellResult[]): Comparison {
+  const row = results.filter((r) => r.workload === workload && r.mode === mode);
+  const ours = best(row.filter((r) => columnSide(r.column) === 'ours'));
+  const peer = best(row.filter((r) => columnSide(r.column) === 'peer'));
+  const ratio = ours && peer ? ours.median / peer.median : null;
+  const target = targetFor(workload, mode);
+  const met =
+    ratio === null || !ours
+      ? null
+      : ratio >= target.ratio && (target.minThroughput === undefined || ours.median >= target.minThroughput);
+  return { workload, mode, ours, peer, ratio, target, met };
+}

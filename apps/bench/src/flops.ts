@@ -1,0 +1,129 @@
+/**
+ * Analytic FLOP counts. One multiply-add is 2 FLOPs. Only the products (dense, convolution, recurrent
+ * projections, matmul) are counted; activations, biases, pooling, dropout, softmax, the loss and the
+ * optimizer update are O(activations) or O(parameters) and left out, so the GFLOP/s figures are slight
+ * underestimates of the arithmetic really done.
+ *
+ * Forward, per example:
+ * - dense `in -> out`: `2·in·out`
+ * - conv2d (stride 1): `2·Ho·Wo·kh·kw·Cin·Cout`, `Ho, Wo` the output size
+ * - recurrent, `g` gate blocks (SimpleRNN 1, GRU 3, LSTM 4), `T` steps, input `d`, `u` units:
+ *   `2·T·g·(d·u + u·u)`
+ *
+ * Training, per example: the backward pass of a layer costs twice its forward pass (one product for the
+ * weight gradient, one for the gradient of its input, plus for a recurrent layer the gradient through the
+ * hidden state), except that nobody needs the gradient of the data, so the first layer skips its
+ * input-gradient product (`F` for dense/conv, `2·T·g·d·u` for a recurrent layer):
+ * `train = Σ 3·F_layer − I_first`.
+ *
+ * Matmul `n x n`: `2·n³` per product; training adds `dA = G·Bᵀ` and `dB = Aᵀ·G`: `6·n³`.
+ */
+import type { LayerSpec, ModelWorkload, Workload } from './workloads.js';
+
+/**
+ * FLOPs of one layer for one example, with the input shape the next layer sees.
+ *
+ * @example
+ * ```ts
+ * layerFlops({ kind: 'dense', units: 10, activation: 'softmax' }, [128]); // { forward: 2560, inputGrad: 2560, outShape: [10] }
+ * ```
+ */
+export interface LayerFlops {
+  /** Forward FLOPs. */
+  forward: number;
+  /** The part of the backward pass that only computes the gradient of the layer's input. */
+  inputGrad: number;
+  /** Output shape (no batch dimension). */
+  outShape: number[];
+}
+
+const GATES = { simpleRNN: 1, gru: 3, lstm: 4 } as const;
+
+/**
+ * FLOPs of one layer for one example with input shape `inShape` (no batch dimension).
+ *
+ * @example
+ * ```ts
+ * layerFlops({ kind: 'lstm', units: 64 }, [50, 8]).forward; // 2·50·4·(8·64 + 64·64) = 1843200
+ * ```
+ */
+export function layerFlops(layer: LayerSpec, inShape: readonly number[]): LayerFlops {
+  const where = `layer ${layer.kind} on input [${inShape.join(', ')}]`;
+  switch (layer.kind) {
+    case 'dense': {
+      if (inShape.length !== 1) throw new Error(`${where}: dense expects a flat input`);
+      const f = 2 * inShape[0]! * layer.units;
+      return { forward: f, inputGrad: f, outShape: [layer.units] };
+    }
+    case 'conv2d': {
+      if (inShape.length !== 3) throw new Error(`${where}: conv2d expects [height, width, channels]`);
+      const [h, w, cin] = inShape as [number, number, number];
+      const k = layer.kernelSize;
+      const ho = layer.padding === 'same' ? h : h - k + 1;
+      const wo = layer.padding === 'same' ? w : w - k + 1;
+      if (ho < 1 || wo < 1) throw new Error(`${where}: kernel ${k} is larger than the input`);
+      const f = 2 * ho * wo * k * k * cin * layer.filters;
+      return { forward: f, inputGrad: f, outShape: [ho, wo, layer.filters] };
+    }
+    case 'maxPool': {
+      const [h, w, c] = inShape as [number, number, number];
+      const p = layer.poolSize;
+      return { forward: 0, inputGrad: 0, outShape: [Math.floor(h / p), Math.floor(w / p), c] };
+    }
+    case 'flatten':
+      return { forward: 0, inputGrad: 0, outShape: [inShape.reduce((a, b) => a * b, 1)] };
+    case 'dropout':
+      return { forward: 0, inputGrad: 0, outShape: [...inShape] };
+    case 'simpleRNN':
+    case 'lstm':
+    case 'gru': {
+      if (inShape.length !== 2) throw new Error(`${where}: recurrent layers expect [steps, features]`);
+      const [t, d] = inShape as [number, number];
+      const g = GATES[layer.kind];
+      const u = layer.units;
+      return { forward: 2 * t * g * (d * u + u * u), inputGrad: 2 * t * g * d * u, outShape: [u] };
+    }
+  }
+}
+
+/**
+ * Forward and training FLOPs per example of a model workload.
+ *
+ * @example
+ * ```ts
+ * modelFlops(findWorkload('mlp', false)); // { infer: 203264, train: 409088 }
+ * ```
+ */
+export function modelFlops(w: Pick<ModelWorkload, 'inputShape' | 'layers'>): {
+  infer: number;
+  train: number;
+} {
+  let shape: readonly number[] = w.inputShape;
+  let infer = 0;
+  let train = 0;
+  let seenWeights = false;
+  for (const layer of w.layers) {
+    const f = layerFlops(layer, shape);
+    infer += f.forward;
+    train += 3 * f.forward;
+    if (f.forward > 0 && !seenWeights) {
+      train -= f.inputGrad;
+      seenWeights = true;
+    }
+    shape = f.outShape;
+  }
+  return { infer, train };
+}
+
+/**
+ * FLOPs per sample (model example, or one matmul product) of a workload in a mode.
+ *
+ * @example
+ * ```ts
+ * workloadFlops(findWorkload('matmul-256', false), 'train'); // 6·256³ = 100663296
+ * ```
+ */
+export function workloadFlops(w: Workload, mode: 'train' | 'infer'): number {
+  if (w.kind === 'matmul') return (mode === 'train' ? 6 : 2) * w.n ** 3;
+  return modelFlops(w)[mode];
+}

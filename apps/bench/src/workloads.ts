@@ -1,0 +1,293 @@
+/**
+ * The benchmark workloads, described once, framework-neutrally: the Neurona and tfjs runners build the same
+ * model from the same {@link LayerSpec} list, and {@link modelFlops} counts FLOPs from it.
+ */
+
+/**
+ * One layer of a benchmark model. Kernel initialisers are the Keras defaults on both sides (glorot-uniform
+ * kernels, orthogonal recurrent kernels, zero biases, LSTM unit forget bias).
+ *
+ * @example
+ * ```ts
+ * const l: LayerSpec = { kind: 'conv2d', filters: 8, kernelSize: 5, padding: 'valid', activation: 'relu' };
+ * ```
+ */
+export type LayerSpec =
+  | { kind: 'dense'; units: number; activation: 'relu' | 'softmax' | 'linear' }
+  | { kind: 'conv2d'; filters: number; kernelSize: number; padding: 'valid' | 'same'; activation: 'relu' }
+  | { kind: 'maxPool'; poolSize: number }
+  | { kind: 'flatten' }
+  | { kind: 'dropout'; rate: number }
+  | { kind: 'simpleRNN' | 'lstm' | 'gru'; units: number };
+
+/**
+ * A classifier trained with Adam (lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7) on sparse
+ * categorical cross-entropy over synthetic data.
+ *
+ * @example
+ * ```ts
+ * const w = findWorkload('mlp', false); // { kind: 'model', inputShape: [784], batchSize: 64, ... }
+ * ```
+ */
+export interface ModelWorkload {
+  readonly kind: 'model';
+  readonly name: string;
+  readonly description: string;
+  /** Shape of one example (no batch dimension). */
+  readonly inputShape: readonly number[];
+  readonly batchSize: number;
+  readonly classes: number;
+  readonly layers: readonly LayerSpec[];
+}
+
+/**
+ * One float32 `n x n` by `n x n` matrix product; training mode also computes both input gradients.
+ *
+ * @example
+ * ```ts
+ * const w: MatmulWorkload = { kind: 'matmul', name: 'matmul-1024', description: 'C = A·B, 1024x1024', n: 1024 };
+ * ```
+ */
+export interface MatmulWorkload {
+  readonly kind: 'matmul';
+  readonly name: string;
+  readonly description: string;
+  readonly n: number;
+}
+
+/**
+ * Any benchmark workload.
+ *
+ * @example
+ * ```ts
+ * const all: Workload[] = workloads(false);
+ * ```
+ */
+export type Workload = ModelWorkload | MatmulWorkload;
+
+/**
+ * What is measured: `train` (one optimizer step per batch, via `fit`) or `infer` (`predict`).
+ *
+ * @example
+ * ```ts
+ * const m: Mode = 'train';
+ * ```
+ */
+export type Mode = 'train' | 'infer';
+
+/**
+ * Every mode, in table order.
+ *
+ * @example
+ * ```ts
+ * MODES.length; // 2
+ * ```
+ */
+export const MODES: readonly Mode[] = ['train', 'infer'];
+
+/**
+ * Workload group names accepted by `--workload`, in table order (`matmul` stands for its three sizes).
+ *
+ * @example
+ * ```ts
+ * WORKLOAD_GROUPS.includes('lstm'); // true
+ * ```
+ */
+export const WORKLOAD_GROUPS = [
+  'matmul',
+  'mlp',
+  'cnn-small',
+  'cnn-large',
+  'simple-rnn',
+  'lstm',
+  'gru',
+] as const;
+
+/** Sizes that `--quick` shrinks: batch, sequence length, image side of cnn-large, matmul sizes. */
+interface Scale {
+  batch: number;
+  rnnBatch: number;
+  steps: number;
+  cifarSide: number;
+  matmul: readonly number[];
+}
+
+const FULL: Scale = { batch: 64, rnnBatch: 32, steps: 50, cifarSide: 32, matmul: [256, 512, 1024] };
+const QUICK: Scale = { batch: 8, rnnBatch: 8, steps: 10, cifarSide: 16, matmul: [32, 64, 128] };
+
+function rnnWorkload(
+  name: string,
+  kind: 'simpleRNN' | 'lstm' | 'gru',
+  units: number,
+  s: Scale,
+  label: string,
+): ModelWorkload {
+  return {
+    kind: 'model',
+    name,
+    description: `${label}(${units}) on ${s.steps}x8 sequences, dense 10 softmax; batch ${s.rnnBatch}, Adam`,
+    inputShape: [s.steps, 8],
+    batchSize: s.rnnBatch,
+    classes: 10,
+    layers: [
+      { kind, units },
+      { kind: 'dense', units: 10, activation: 'softmax' },
+    ],
+  };
+}
+
+/**
+ * Every workload, in table order; `quick` gives the small CI-smoke variants (batch 8, 10 time steps, 16x16
+ * images for cnn-large, matmul 32/64/128), whose numbers are not comparable with a full run.
+ *
+ * @example
+ * ```ts
+ * workloads(false).map((w) => w.name); // ['matmul-256', 'matmul-512', 'matmul-1024', 'mlp', ...]
+ * ```
+ */
+export function workloads(quick: boolean): Workload[] {
+  const s = quick ? QUICK : FULL;
+  const side = s.cifarSide;
+  const matmuls: MatmulWorkload[] = s.matmul.map((n) => ({
+    kind: 'matmul',
+    name: `matmul-${n}`,
+    description: `C = A·B, float32 ${n}x${n} (train: also dA and dB)`,
+    n,
+  }));
+  const conv = (filters: number, kernelSize: number, padding: 'valid' | 'same'): LayerSpec => ({
+    kind: 'conv2d',
+    filters,
+    kernelSize,
+    padding,
+    activation: 'relu',
+  });
+  return [
+    ...matmuls,
+    {
+      kind: 'model',
+      name: 'mlp',
+      description: `dense 784-128 relu, dense 10 softmax; batch ${s.batch}, Adam`,
+      inputShape: [784],
+      batchSize: s.batch,
+      classes: 10,
+      layers: [
+        { kind: 'dense', units: 128, activation: 'relu' },
+        { kind: 'dense', units: 10, activation: 'softmax' },
+      ],
+    },
+    {
+      kind: 'model',
+      name: 'cnn-small',
+      description: `28x28x1: conv 8 5x5 relu, maxPool 2, conv 16 5x5 relu, maxPool 2, dense 10 softmax; batch ${s.batch}, Adam`,
+      inputShape: [28, 28, 1],
+      batchSize: s.batch,
+      classes: 10,
+      layers: [
+        conv(8, 5, 'valid'),
+        { kind: 'maxPool', poolSize: 2 },
+        conv(16, 5, 'valid'),
+        { kind: 'maxPool', poolSize: 2 },
+        { kind: 'flatten' },
+        { kind: 'dense', units: 10, activation: 'softmax' },
+      ],
+    },
+    {
+      kind: 'model',
+      name: 'cnn-large',
+      description:
+        `${side}x${side}x3: conv 32 3x3 same, conv 32 3x3, maxPool 2, dropout .25, conv 64 3x3 same, conv 64 3x3, ` +
+        `maxPool 2, dropout .25, dense 512 relu, dropout .5, dense 10 softmax; batch ${s.batch}, Adam`,
+      inputShape: [side, side, 3],
+      batchSize: s.batch,
+      classes: 10,
+      layers: [
+        conv(32, 3, 'same'),
+        conv(32, 3, 'valid'),
+        { kind: 'maxPool', poolSize: 2 },
+        { kind: 'dropout', rate: 0.25 },
+        conv(64, 3, 'same'),
+        conv(64, 3, 'valid'),
+        { kind: 'maxPool', poolSize: 2 },
+        { kind: 'dropout', rate: 0.25 },
+        { kind: 'flatten' },
+        { kind: 'dense', units: 512, activation: 'relu' },
+        { kind: 'dropout', rate: 0.5 },
+        { kind: 'dense', units: 10, activation: 'softmax' },
+      ],
+    },
+    rnnWorkload('simple-rnn', 'simpleRNN', 32, s, 'SimpleRNN'),
+    rnnWorkload('lstm', 'lstm', 64, s, 'LSTM'),
+    rnnWorkload('gru', 'gru', 64, s, 'GRU'),
+  ];
+}
+
+/**
+ * Expand `--workload` names (groups such as `matmul`, single sizes such as `matmul-1024`, or `all`) into
+ * workloads, in table order, without duplicates.
+ *
+ * @example
+ * ```ts
+ * selectWorkloads(['lstm', 'matmul'], false).map((w) => w.name); // ['matmul-256', 'matmul-512', 'matmul-1024', 'lstm']
+ * ```
+ */
+export function selectWorkloads(names: readonly string[], quick: boolean): Workload[] {
+  const all = workloads(quick);
+  const wanted = new Set<string>();
+  for (const raw of names) {
+    const name = raw.trim();
+    if (name === 'all') {
+      for (const w of all) wanted.add(w.name);
+      continue;
+    }
+    const hits = all.filter((w) => w.name === name || (name === 'matmul' && w.kind === 'matmul'));
+    if (hits.length === 0) {
+      throw new Error(
+        `--workload: unknown workload '${name}'; expected one of all, ${WORKLOAD_GROUPS.join(', ')}, ` +
+          all
+            .filter((w) => w.kind === 'matmul')
+            .map((w) => w.name)
+            .join(', '),
+      );
+    }
+    for (const w of hits) wanted.add(w.name);
+  }
+  return all.filter((w) => wanted.has(w.name));
+}
+
+/**
+ * Find one workload by its exact name (as stored in a cell spec).
+ *
+ * @example
+ * ```ts
+ * findWorkload('gru', true).batchSize; // 8
+ * ```
+ */
+export function findWorkload(name: string, quick: boolean): Workload {
+  const w = workloads(quick).find((x) => x.name === name);
+  if (!w) throw new Error(`unknown workload '${name}'${quick ? ' (quick)' : ''}`);
+  return w;
+}
+
+/**
+ * Examples per batch: the batch size of a model, 1 for a matmul (one product is one "sample").
+ *
+ * @example
+ * ```ts
+ * batchSizeOf(findWorkload('lstm', false)); // 32
+ * ```
+ */
+export function batchSizeOf(w: Workload): number {
+  return w.kind === 'model' ? w.batchSize : 1;
+}
+
+/**
+ * Name of the unit counted per second: `samples` for models, `products` for matmul.
+ *
+ * @example
+ * ```ts
+ * unitOf(findWorkload('matmul-256', false)); // 'products'
+ * ```
+ */
+export function unitOf(w: Workload): 'samples' | 'products' {
+  return w.kind === 'model' ? 'samples' : 'products';
+}
