@@ -259,5 +259,8 @@ export class WorkerPool {
     }
     this.workers.length = 0;
     Atomics.store(this.ctrl, CONTROL.READY, 0);
+    // Fresh workers are a fresh measurement: forget the back-off, so the next parallel job starts them as documented.
+    this.backoffUntil = 0;
+    this.backoffMs = BACKOFF_MS;
   }
 }
