@@ -166,7 +166,8 @@ describe('formatReport', () => {
 
   it('starts with the date, the commit and the settings', () => {
     expect(lines[0]).toBe('Neurona bench, 2026-01-02T03:04:05.000Z, commit 0123456789ab');
-    expect(text).toContain('median of 5 timed repetitions after 2 warm-up');
+    expect(text).toContain('median of 5 timed repetitions after 2 warm-up;');
+    expect(text).toContain('fill 0.5 s (at most 200); repetitions took 1.00-1.00 s;');
   });
 
   it('prints one throughput row per workload and mode, with the ratio and the target', () => {

@@ -130,6 +130,15 @@ function targetCell(c: Comparison | undefined): string {
   return `${c.target.text}: ${verdict}`;
 }
 
+/** `; repetitions took a-b s` over every measured cell, or nothing. */
+function repRange(report: BenchReport): string {
+  const all = report.results
+    .filter((r) => r.status === 'ok' && !r.estimate)
+    .flatMap((r) => r.repSeconds ?? []);
+  if (all.length === 0) return '';
+  return `; repetitions took ${fmtNum(Math.min(...all))}-${fmtNum(Math.max(...all))} s`;
+}
+
 /**
  * The whole report as text: a header (date, commit, machine, settings), the throughput table with the
  * ratio of our best backend to the best peer and the target, the GFLOP/s table, the peak-RSS table, the
@@ -158,8 +167,9 @@ export function formatReport(report: BenchReport): string {
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node} (V8 ${m.v8}), ${m.platform}; ` +
       `load average ${m.loadAverageStart.map((v) => v.toFixed(2)).join(' ')} at start, ` +
       `${m.loadAverageEnd.map((v) => v.toFixed(2)).join(' ')} at end`,
-    `Timing: median of ${s.reps} timed repetitions after ${s.warmup} warm-up, each repetition >= ${s.minRepSeconds} s ` +
-      `(whole batches); ${s.isolate ? 'each cell in its own child process' : 'all cells in one process'}`,
+    `Timing: median of ${s.reps} timed repetitions after ${s.warmup} warm-up; whole batches per repetition, as many as ` +
+      `the warm-up says fill ${s.minRepSeconds} s (at most ${s.maxBatchesPerRep})${repRange(report)}; ` +
+      `${s.isolate ? 'each cell in its own child process' : 'all cells in one process'}`,
     '',
     'Throughput: samples/s (matmul: products/s), median (min-max); ours/peer = best Neurona column / best peer',
     '',
