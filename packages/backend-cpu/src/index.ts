@@ -10,6 +10,7 @@
  * await nr.setBackend(cpu());
  * ```
  *
+ * @module @neurona/backend-cpu
  * @packageDocumentation
  */
 import type {

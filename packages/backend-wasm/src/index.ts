@@ -11,6 +11,7 @@
  * await nr.setBackend(await wasm());
  * ```
  *
+ * @module @neurona/backend-wasm
  * @packageDocumentation
  */
 import type {

@@ -20,7 +20,7 @@ const ADAPTER_HELP =
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 /**
- * Options of {@link acquireDevice} (and of the backend factory).
+ * Options of `acquireDevice` (and of the backend factory).
  *
  * @example
  * ```ts

@@ -16,6 +16,7 @@
  * await nr.setBackend(await webgpu());
  * ```
  *
+ * @module @neurona/backend-webgpu
  * @packageDocumentation
  */
 import type { Backend, FusedKernels, Handle, RequiredKernels, TensorInfo, TypedArray } from '@neurona/core';

@@ -10,9 +10,30 @@
  * console.log(await y.array());
  * ```
  *
+ * @module @neurona/core
  * @packageDocumentation
  */
-export type * from './backend/types.js';
+// Named (not `export type *`) so the API reference lists every type of the Backend contract.
+export type {
+  Backend,
+  BackendStats,
+  BinaryOp,
+  Conv2DInfo,
+  DataTypeMap,
+  DType,
+  FusedKernels,
+  Handle,
+  KernelName,
+  Kernels,
+  Operand,
+  Pool2DInfo,
+  ReduceOp,
+  RequiredKernels,
+  Shape,
+  TensorInfo,
+  TypedArray,
+  UnaryOp,
+} from './backend/types.js';
 export type { EarlyStoppingArgs } from './callbacks/builtins.js';
 export type { Callback, Logs, TrainingModel, TrainParams } from './callbacks/callback.js';
 export { History } from './callbacks/callback.js';

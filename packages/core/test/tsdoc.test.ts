@@ -41,6 +41,8 @@ describe('every exported symbol has TSDoc with an example', () => {
     ['@neurona/core', entry('../src/index.ts')],
     ['@neurona/core/node', entry('../src/node/index.ts')],
     ['@neurona/backend-cpu', entry('../../backend-cpu/src/index.ts')],
+    ['@neurona/backend-wasm', entry('../../backend-wasm/src/index.ts')],
+    ['@neurona/backend-webgpu', entry('../../backend-webgpu/src/index.ts')],
   ] as const) {
     it(name, () => {
       expect(undocumented(file)).toEqual([]);

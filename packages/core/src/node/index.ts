@@ -6,6 +6,7 @@
  * import { fileSystem, progressBar } from '@neurona/core/node';
  * ```
  *
+ * @module @neurona/core/node
  * @packageDocumentation
  */
 
