@@ -30,6 +30,12 @@ describe('tensors', () => {
     expect(() => nr.tensor([[1, 2], [3]])).toThrow(/ragged.*expected length 2/);
     expect(() => nr.tensor2d([1, 2, 3])).toThrow(/tensor2d: expected a rank-2 value, got shape \[3\]/);
     expect(() => nr.tensor([1, 2, 3], [2, 2])).toThrow(/3 values cannot fill shape \[2, 2\]/);
+    // A dtype where the shape goes (plain JavaScript callers) names the slip instead of crashing later.
+    const noShape = 'int32' as unknown as number[];
+    expect(() => nr.tensor2d([[1, 2]], noShape)).toThrow(
+      /tensor2d: shape must be an array of dimensions, got "int32" \(the dtype is the third argument/,
+    );
+    expect(() => nr.tensor([1], noShape)).toThrow(/tensor: shape must be an array/);
   });
 
   it('builds ranges, linspace, eye, fills', async () => {

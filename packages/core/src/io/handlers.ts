@@ -16,6 +16,7 @@ export function memory(initial?: ModelArtifacts): IOHandler & { artifacts: Model
     ...a,
     modelTopology: structuredClone(a.modelTopology),
     weightSpecs: structuredClone(a.weightSpecs),
+    trainingConfig: structuredClone(a.trainingConfig),
     weightData: a.weightData.slice(0),
   });
   const h = {

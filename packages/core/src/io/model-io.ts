@@ -9,6 +9,7 @@ import { getLayerClass } from '../layers/registry.js';
 import { Sequential } from '../models/sequential.js';
 import { tensor } from '../ops/creation.js';
 import { resolveHandler } from './handlers.js';
+import { compileFromTrainingConfig, trainingConfigOf } from './training-config.js';
 import type { IOHandler, JsonValue, ModelArtifacts, SaveResult, WeightSpec } from './types.js';
 
 /** Version string written into saved models. */
@@ -72,6 +73,7 @@ export async function modelToArtifacts(model: Sequential): Promise<ModelArtifact
     weightSpecs: specs,
     weightData: bytes.buffer,
     format: 'layers-model',
+    trainingConfig: trainingConfigOf(model),
     generatedBy: GENERATED_BY,
     convertedBy: null,
   };
@@ -120,6 +122,7 @@ export function artifactsToModel(a: ModelArtifacts): Sequential {
     if (!model.built)
       throw new Error('loadModel: the first layer has no batch_input_shape, so the model cannot be built');
     assignWeights(model, a);
+    if (a.trainingConfig !== undefined) compileFromTrainingConfig(model, a.trainingConfig);
     return model;
   } catch (e) {
     if (model) model.dispose();
@@ -173,7 +176,9 @@ function assignWeights(model: Sequential, a: ModelArtifacts): void {
 
 /**
  * Load a model saved in the TensorFlow.js LayersModel format (by Neurona or TensorFlow.js). Only registered
- * layer classes are created; a bad file throws and leaves nothing allocated.
+ * layer classes are created; a bad file throws and leaves nothing allocated. When the file holds a training
+ * config (the model was saved compiled), the model comes back compiled with the same loss, metrics and
+ * optimizer settings (the optimizer's moments start from zero).
  *
  * @example
  * ```ts

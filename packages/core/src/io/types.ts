@@ -40,6 +40,11 @@ export interface ModelArtifacts {
   weightSpecs: WeightSpec[];
   weightData: ArrayBuffer;
   format?: string;
+  /**
+   * The compiled loss, metrics and optimizer (TensorFlow.js `trainingConfig`: `loss`, `metrics`,
+   * `optimizer_config`); absent when the model was saved uncompiled or with a custom loss or metric.
+   */
+  trainingConfig?: { [key: string]: JsonValue };
   generatedBy?: string;
   convertedBy?: string | null;
 }

@@ -1,5 +1,15 @@
 import type { Tensor } from '../engine/tensor.js';
-import { elu, gelu, leakyRelu, relu6, selu, softplus, softsign, swish } from '../ops/activations.js';
+import {
+  elu,
+  gelu,
+  hardSigmoid,
+  leakyRelu,
+  relu6,
+  selu,
+  softplus,
+  softsign,
+  swish,
+} from '../ops/activations.js';
 import { clone } from '../ops/shape.js';
 import { logSoftmax, softmax } from '../ops/softmax.js';
 import { relu, sigmoid, step, tanh } from '../ops/unary.js';
@@ -17,6 +27,7 @@ export type ActivationName =
   | 'relu'
   | 'relu6'
   | 'sigmoid'
+  | 'hardSigmoid'
   | 'tanh'
   | 'softmax'
   | 'logSoftmax'
@@ -34,6 +45,7 @@ const ACTIVATIONS: Record<ActivationName, (x: Tensor) => Tensor> = {
   relu,
   relu6,
   sigmoid,
+  hardSigmoid,
   tanh,
   softmax: (x) => softmax(x),
   logSoftmax: (x) => logSoftmax(x),
@@ -50,6 +62,7 @@ const ACTIVATIONS: Record<ActivationName, (x: Tensor) => Tensor> = {
 const ALIASES: Record<string, ActivationName> = {
   log_softmax: 'logSoftmax',
   leaky_relu: 'leakyRelu',
+  hard_sigmoid: 'hardSigmoid',
   hard_step: 'step',
   heaviside: 'step',
 };

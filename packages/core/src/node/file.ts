@@ -40,6 +40,7 @@ export function fileSystem(directory: string): IOHandler {
           generatedBy: a.generatedBy ?? 'Neurona',
           convertedBy: a.convertedBy ?? null,
           modelTopology: a.modelTopology,
+          ...(a.trainingConfig === undefined ? {} : { trainingConfig: a.trainingConfig }),
           weightsManifest: [{ paths: [WEIGHTS_BIN], weights: a.weightSpecs }],
         },
         null,
@@ -106,6 +107,10 @@ export function fileSystem(directory: string): IOHandler {
         weightSpecs: specs,
         weightData: data.buffer,
         format: typeof parsed.format === 'string' ? parsed.format : undefined,
+        trainingConfig:
+          parsed.trainingConfig === undefined
+            ? undefined
+            : (parsed.trainingConfig as { [key: string]: JsonValue }),
         generatedBy: typeof parsed.generatedBy === 'string' ? parsed.generatedBy : undefined,
       };
     },

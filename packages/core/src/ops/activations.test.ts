@@ -54,6 +54,13 @@ describe('clipByValue', () => {
 });
 
 describe('ReLU family', () => {
+  it('hardSigmoid (clip(0.2x + 0.5, 0, 1), as tfjs-layers)', async () => {
+    const v = await values(nr.hardSigmoid([-3, -2.5, 0, 1, 2, 3]));
+    for (const [i, e] of [0, 0, 0.5, 0.7, 0.9, 1].entries()) expect(v[i]).toBeCloseTo(e, 6);
+    const g = await gradOf(nr.hardSigmoid, [-3, -1, 0.5, 2, 3]);
+    for (const [i, e] of [0, 0.2, 0.2, 0.2, 0].entries()) expect(g[i]).toBeCloseTo(e, 6);
+  });
+
   it('relu6', async () => {
     expect(await values(nr.relu6([-1, 3, 8, 6]))).toEqual([0, 3, 6, 6]);
     expect(await gradOf(nr.relu6, [0, 6, 7, 3, -1])).toEqual([0, 1, 0, 1, 0]);

@@ -51,6 +51,19 @@ export function relu6(xLike: TensorOrLike): Tensor {
 }
 
 /**
+ * Hard sigmoid, the piecewise-linear sigmoid of Keras 2 and TensorFlow.js (their LSTM/GRU default
+ * recurrent activation): `clip(0.2 * x + 0.5, 0, 1)`. Gradient 0.2 on (-2.5, 2.5), else 0.
+ *
+ * @example
+ * ```ts
+ * nr.hardSigmoid([-3, 0, 1, 3]); // [0, 0.5, 0.7, 1]
+ * ```
+ */
+export function hardSigmoid(xLike: TensorOrLike): Tensor {
+  return op('hardSigmoid', () => minimum(relu(add(mul(floatInput(xLike, 'hardSigmoid'), 0.2), 0.5)), 1));
+}
+
+/**
  * Leaky ReLU: x where x > 0, else `alpha * x`.
  *
  * @example

@@ -20,6 +20,7 @@ function checkShape(shape: Shape, opName: string): void {
  * ```
  */
 export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor {
+  checkShapeArg(shape, 'tensor');
   const inferred = inferShape(values, 'tensor');
   const dt = dtype ?? inferDtype(values);
   const n = sizeOf(inferred);
@@ -38,8 +39,18 @@ export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor
   return engine().upload(data, { shape: finalShape, dtype: dt });
 }
 
+/** A shape argument must be an array: a dtype in its place (`tensor2d(v, 'int32')`) is a common slip. */
+function checkShapeArg(shape: unknown, name: string): void {
+  if (shape !== undefined && shape !== null && !Array.isArray(shape)) {
+    const hint =
+      typeof shape === 'string' ? ' (the dtype is the third argument: pass undefined as the shape)' : '';
+    throw new Error(`${name}: shape must be an array of dimensions, got ${JSON.stringify(shape)}${hint}`);
+  }
+}
+
 function ranked(rank: number, name: string) {
   return (values: TensorLike, shape?: Shape, dtype?: DType): Tensor => {
+    checkShapeArg(shape, name);
     const inferred = shape ?? inferShape(values, name);
     if (inferred.length !== rank) {
       throw new Error(`${name}: expected a rank-${rank} value, got shape ${fmt(inferred)}`);
