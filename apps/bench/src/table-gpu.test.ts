@@ -186,8 +186,22 @@ describe('the WebGPU columns', () => {
     expect(text).toContain(chars.join('\n'));
   });
 
-  it('leave the table as it was when no WebGPU column ran', () => {
+  it('leave the table as it was when no WebGPU column ran, and show only theirs when only they ran', () => {
     const r = { ...report(), gpuComparisons: undefined };
     expect(formatReport(r)).not.toContain('gpu ours/peer');
+    const gpuOnly = { ...report(), columns: report().columns.filter((c) => columnClass(c.id) === 'gpu') };
+    const header = formatReport(gpuOnly)
+      .split('\n')
+      .find((l) => l.startsWith('| workload'))!
+      .split('|')
+      .map((c) => c.trim());
+    expect(header.slice(1, -1)).toEqual([
+      'workload',
+      'mode',
+      'neurona-webgpu',
+      'tfjs-webgpu',
+      'gpu ours/peer',
+      'gpu target',
+    ]);
   });
 });

@@ -2,6 +2,7 @@
  * Text output: the report as Markdown tables (readable in a terminal and pasted as-is into the README).
  */
 import type { CellResult } from './cell.js';
+import { columnClass } from './columns.js';
 import type { Comparison } from './compare.js';
 import type { BenchReport } from './orchestrate.js';
 
@@ -203,6 +204,8 @@ export function formatReport(report: BenchReport): string {
   const cell = (workload: string, mode: string, column: string): CellResult | undefined =>
     report.results.find((r) => r.workload === workload && r.mode === mode && r.column === column);
   const gpu = report.gpuComparisons;
+  // The CPU/WASM comparison (issue 5) only when a CPU or WebAssembly column ran.
+  const cpu = report.columns.some((c) => columnClass(c.id) === 'cpu');
   const gpuRow = (workload: string, mode: string): Comparison | undefined =>
     gpu?.find((c) => c.workload === workload && c.mode === mode);
   const m = report.machine;
@@ -217,12 +220,16 @@ export function formatReport(report: BenchReport): string {
       `the warm-up says fill ${s.minRepSeconds} s (at most ${s.maxBatchesPerRep})${repRange(report)}; ` +
       `${s.isolate ? 'each cell in its own child process' : 'all cells in one process'}`,
     '',
-    'Throughput: samples/s (matmul: products/s), median (min-max); ours/peer = best Neurona CPU/WASM column / ' +
-      'best CPU/WASM peer (issue 5)' +
-      (gpu ? '; gpu ours/peer = neurona-webgpu / tfjs-webgpu on the same adapter (issue 7)' : ''),
+    `Throughput: samples/s (matmul: products/s), median (min-max)${cpu ? '; ours/peer = best Neurona CPU/WASM column / best CPU/WASM peer (issue 5)' : ''}${gpu ? '; gpu ours/peer = neurona-webgpu / tfjs-webgpu on the same adapter (issue 7)' : ''}`,
     '',
     markdownTable(
-      ['workload', 'mode', ...cols, 'ours/peer', 'target', ...(gpu ? ['gpu ours/peer', 'gpu target'] : [])],
+      [
+        'workload',
+        'mode',
+        ...cols,
+        ...(cpu ? ['ours/peer', 'target'] : []),
+        ...(gpu ? ['gpu ours/peer', 'gpu target'] : []),
+      ],
       rows.map(({ w, mode, comparison }) => [
         w.name,
         mode,
@@ -230,11 +237,10 @@ export function formatReport(report: BenchReport): string {
           const r = cell(w.name, mode, c);
           return r ? throughputCell(r, notes) : '';
         }),
-        ratioCell(comparison),
-        targetCell(comparison),
+        ...(cpu ? [ratioCell(comparison), targetCell(comparison)] : []),
         ...(gpu ? [ratioCell(gpuRow(w.name, mode)), targetCell(gpuRow(w.name, mode))] : []),
       ]),
-      `ll${'r'.repeat(cols.length)}ll${gpu ? 'll' : ''}`,
+      `ll${'r'.repeat(cols.length)}${cpu ? 'll' : ''}${gpu ? 'll' : ''}`,
     ),
     ...charsTable(report, cols),
     '',
