@@ -16,7 +16,7 @@ describe('WebGPU columns smoke run (quick, in-process, not timed)', () => {
     const timing = { ...timingFrom(quick), reps: 1 };
     for (const column of ['tfjs-webgpu', 'neurona-webgpu'] as const) {
       const r = await runCell(
-        { workload: 'matmul-32', mode: 'train', column, quick: true, seed: 1, timing },
+        { workload: 'matmul-32', mode: 'infer', column, quick: true, seed: 1, timing },
         false,
       );
       expect(r.status, `${column}: ${r.detail ?? ''}`).toBe('ok');
