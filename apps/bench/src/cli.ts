@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { type CellSpec, runCell } from './cell.js';
-import { COLUMN_DESCRIPTIONS, COLUMN_IDS, selectColumns } from './columns.js';
+import { COLUMN_DESCRIPTIONS, COLUMN_IDS, GPU_WORKLOADS, selectColumns } from './columns.js';
 import type { TimingOptions } from './measure.js';
 import { type BenchReport, runBench } from './orchestrate.js';
 import { formatReport } from './table.js';
@@ -52,11 +52,16 @@ ${workloads(false)
   .join('\n')}
   'matmul' selects the three matmul sizes. Data are synthetic (seeded uniform floats, random labels).
   --quick shrinks them for a CI smoke run: batch 8, 10 time steps, 16x16 images for cnn-large,
-  matmul 32/64/128; quick numbers are not comparable with a full run.
+  matmul 32/64/128, char-lstm LSTM(32) on 10 characters; quick numbers are not comparable with a full run.
+  char-lstm also prints characters/s (samples/s x the window length: every position is predicted).
 
 Columns (--backend, comma-separated; also 'neurona', 'tfjs', 'all' (default)):
 ${COLUMN_IDS.map((c) => `  ${c.padEnd(16)} ${COLUMN_DESCRIPTIONS[c]}`).join('\n')}
   A Neurona backend whose package cannot be imported (or exports no factory yet) shows 'n/a (not built)'.
+  The WebGPU columns (neurona-webgpu, tfjs-webgpu) run only ${GPU_WORKLOADS.join(', ')} unless --webgpu-all:
+  without a GPU, Dawn runs on SwiftShader (an emulated GPU), which proves correctness and relative
+  kernel quality, not GPU speed. They are compared with each other ('gpu ours/peer', issue 7), never
+  with the CPU/WASM peers ('ours/peer', issue 5).
 
 Modes: 'train' times model.fit over whole batches (one Adam step per batch; matmul: C = A·B and both
 input gradients); 'infer' times model.predict (matmul: C = A·B), results read back.
@@ -77,6 +82,8 @@ Examples:
   npm run bench -- --workload mlp --backend neurona-cpu,tfjs-cpu --json out.json
   npm run bench -- --workload matmul --mode infer
   npm run bench -- --quick --workload mlp,lstm
+  npm run bench -- --workload matmul-512,cnn-small --backend neurona-webgpu,tfjs-webgpu
+  npm run bench -- --workload char-lstm --backend neurona-cpu,neurona-wasm,tfjs --mode train
 `;
 
 /**
@@ -101,6 +108,7 @@ export interface CliOptions {
   cellTimeout?: number;
   maxCellTime?: number;
   verbose?: boolean;
+  webgpuAll?: boolean;
   print?: string;
   worker?: string;
 }
@@ -115,7 +123,9 @@ export interface CliOptions {
  */
 export function program(): Command {
   return new Command('bench')
-    .description('Benchmark Neurona backends against TensorFlow.js peers (tfjs-cpu, tfjs-wasm) in one run.')
+    .description(
+      'Benchmark Neurona backends against TensorFlow.js peers (tfjs-cpu, tfjs-wasm, tfjs-webgpu) in one run.',
+    )
     .option('-w, --workload <list>', `workloads: all, ${WORKLOAD_GROUPS.join(', ')}, matmul-<n>`, list, [
       'all',
     ])
@@ -139,6 +149,10 @@ export function program(): Command {
       seconds,
     )
     .option('--verbose', "show the output of each cell's child process")
+    .option(
+      '--webgpu-all',
+      `run the WebGPU columns on every workload (default: only ${GPU_WORKLOADS.join(', ')}; slow on an emulated GPU)`,
+    )
     .option('--print <file>', 'print the tables of a report saved with --json, and run nothing')
     .addOption(new Option('--worker <spec>', 'internal: run one cell and report to the parent').hideHelp())
     .addHelpText('after', HELP_AFTER);
@@ -211,6 +225,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     timing: timingFrom(o),
     isolate: !o.inProcess,
     cellTimeoutSeconds: o.cellTimeout ?? 3600,
+    webgpuAll: o.webgpuAll ?? false,
     verbose: o.verbose ?? false,
     onProgress: (line) => process.stderr.write(`${line}\n`),
   });

@@ -18,6 +18,7 @@ export const COLUMN_IDS = [
   'tfjs-cpu',
   'tfjs-wasm',
   'tfjs-wasm+patch',
+  'tfjs-webgpu',
 ] as const;
 
 /**
@@ -58,8 +59,48 @@ export const COLUMN_DESCRIPTIONS: Readonly<Record<ColumnId, string>> = {
   'tfjs-wasm': 'tfjs-layers 4.22 on @tensorflow/tfjs-backend-wasm (SIMD, one thread in Node)',
   'tfjs-wasm+patch':
     'tfjs-wasm plus kernels it lacks, written for this bench (Conv2DBackpropFilter: im2col in plain JS, then ' +
-    "tfjs-wasm's own BatchMatMul); run only where tfjs-wasm misses a kernel",
+    "tfjs-wasm's own BatchMatMul; UnsortedSegmentSum: a plain JS scatter-add); run only where tfjs-wasm misses a kernel",
+  'tfjs-webgpu':
+    'tfjs-layers 4.22 on @tensorflow/tfjs-backend-webgpu, on the same Dawn adapter as neurona-webgpu (npm webgpu)',
 };
+
+/**
+ * The class of hardware a column runs on: `cpu` (CPU and WebAssembly backends) or `gpu` (WebGPU). The
+ * targets of issue 5 compare the `cpu` columns only; the WebGPU columns are compared with each other.
+ *
+ * @example
+ * ```ts
+ * columnClass('tfjs-webgpu'); // 'gpu'
+ * ```
+ */
+export function columnClass(id: ColumnId): 'cpu' | 'gpu' {
+  return id.endsWith('-webgpu') ? 'gpu' : 'cpu';
+}
+
+/**
+ * Workloads the WebGPU columns run by default. This machine has no GPU: Dawn runs on SwiftShader, an
+ * emulated GPU at ~0.2-0.6 GFLOP/s, where the larger workloads (matmul 1024, cnn-large) and the recurrent
+ * ones (one small dispatch per time step) would take many minutes per cell. `--webgpu-all` runs them all.
+ *
+ * @example
+ * ```ts
+ * GPU_WORKLOADS.includes('cnn-small'); // true
+ * ```
+ */
+export const GPU_WORKLOADS: readonly string[] = ['matmul-256', 'matmul-512', 'mlp', 'cnn-small'];
+
+/**
+ * Whether a WebGPU column runs a workload by default: the ones in {@link GPU_WORKLOADS}, and with `--quick`
+ * every matmul (32, 64, 128).
+ *
+ * @example
+ * ```ts
+ * gpuRuns('lstm', false); // false
+ * ```
+ */
+export function gpuRuns(workload: string, quick: boolean): boolean {
+  return GPU_WORKLOADS.includes(workload) || (quick && workload.startsWith('matmul-'));
+}
 
 /**
  * Expand `--backend` names (column ids, `neurona`, `tfjs` or `all`) into column ids, in table order.

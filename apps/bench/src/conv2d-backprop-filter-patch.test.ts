@@ -52,7 +52,7 @@ describe('tfjs-wasm+patch: Conv2DBackpropFilter written for the bench', () => {
     await expect(filterGrad(cases[0]!)).rejects.toThrow(/Kernel 'Conv2DBackpropFilter' not registered/);
     const patch = registerWasmPatches();
     try {
-      expect(patch.names).toEqual(['Conv2DBackpropFilter']);
+      expect(patch.names).toEqual(['Conv2DBackpropFilter', 'UnsortedSegmentSum']);
       const before = patchCalls.Conv2DBackpropFilter!;
       const tensorsBefore = tf.memory().numTensors;
       for (const [i, c] of cases.entries()) {

@@ -7,6 +7,7 @@
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
+import { unsortedSegmentSumWasm } from './unsorted-segment-sum-patch.js';
 
 /** The attributes tfjs passes to Conv2DBackpropFilter. */
 interface BackpropFilterAttrs {
@@ -67,7 +68,7 @@ function im2colTransposed(xv: Float32Array, cols: Float32Array, info: tf.backend
  * patchCalls.Conv2DBackpropFilter; // 0 before any CNN training step on wasm
  * ```
  */
-export const patchCalls: Record<string, number> = { Conv2DBackpropFilter: 0 };
+export const patchCalls: Record<string, number> = { Conv2DBackpropFilter: 0, UnsortedSegmentSum: 0 };
 
 /**
  * The kernel function: gradient of a 2-D convolution with respect to its filter, on tfjs-backend-wasm.
@@ -132,7 +133,7 @@ export function conv2dBackpropFilterWasm(args: {
  *
  * @example
  * ```ts
- * const { names, unregister } = registerWasmPatches(); // names: ['Conv2DBackpropFilter']
+ * const { names, unregister } = registerWasmPatches(); // names: ['Conv2DBackpropFilter', 'UnsortedSegmentSum']
  * unregister();
  * ```
  */
@@ -145,6 +146,18 @@ export function registerWasmPatches(): { names: string[]; unregister: () => void
       kernelFunc: conv2dBackpropFilterWasm as unknown as tf.KernelFunc,
     });
     names.push('Conv2DBackpropFilter');
+  }
+  if (!tf.getKernel('UnsortedSegmentSum', 'wasm')) {
+    const counted = (a: Parameters<typeof unsortedSegmentSumWasm>[0]): tf.TensorInfo => {
+      patchCalls.UnsortedSegmentSum = (patchCalls.UnsortedSegmentSum ?? 0) + 1;
+      return unsortedSegmentSumWasm(a);
+    };
+    tf.registerKernel({
+      kernelName: 'UnsortedSegmentSum',
+      backendName: 'wasm',
+      kernelFunc: counted as unknown as tf.KernelFunc,
+    });
+    names.push('UnsortedSegmentSum');
   }
   return {
     names,

@@ -57,6 +57,32 @@ describe('FLOP formulas', () => {
     expect(workloadFlops(findWorkload('cnn-large', false), 'train')).toBe(3 * 41_482_240 - 1_769_472);
   });
 
+  it('counts the character model of apps/sequence-rnn (embedding, LSTM over every step, dense per step)', () => {
+    // An embedding is a lookup: no FLOPs, output [64, 32].
+    expect(layerFlops({ kind: 'embedding', inputDim: 82, outputDim: 32 }, [64])).toEqual({
+      forward: 0,
+      inputGrad: 0,
+      outShape: [64, 32],
+    });
+    // LSTM(128) returning its sequence: 2·64·4·(32·128 + 128·128) = 512·20480 = 10,485,760; output [64, 128].
+    expect(layerFlops({ kind: 'lstm', units: 128, returnSequences: true }, [64, 32])).toEqual({
+      forward: 10_485_760,
+      inputGrad: 2_097_152, // 2·64·4·32·128
+      outShape: [64, 128],
+    });
+    // Dense 82 at each of the 64 steps: 2·64·128·82 = 1,343,488.
+    expect(layerFlops({ kind: 'dense', units: 82, activation: 'softmax' }, [64, 128])).toEqual({
+      forward: 1_343_488,
+      inputGrad: 1_343_488,
+      outShape: [64, 82],
+    });
+    // Inference 10,485,760 + 1,343,488 = 11,829,248. Training: 3x, with nothing skipped: the embedding's
+    // weights need the LSTM's input gradient: 3·11,829,248 = 35,487,744.
+    const w = findWorkload('char-lstm', false);
+    expect(workloadFlops(w, 'infer')).toBe(11_829_248);
+    expect(workloadFlops(w, 'train')).toBe(35_487_744);
+  });
+
   it('counts matmul as 2n³, or 6n³ with both gradients', () => {
     expect(workloadFlops(findWorkload('matmul-1024', false), 'infer')).toBe(2 * 1024 ** 3);
     expect(workloadFlops(findWorkload('matmul-256', false), 'train')).toBe(100_663_296);
@@ -72,8 +98,11 @@ describe('FLOP formulas', () => {
   });
 
   it('rejects a layer that does not fit its input', () => {
-    expect(() => layerFlops({ kind: 'dense', units: 3, activation: 'linear' }, [2, 2])).toThrow(
-      /dense expects a flat input/,
+    expect(() => layerFlops({ kind: 'dense', units: 3, activation: 'linear' }, [2, 2, 2])).toThrow(
+      /dense expects a flat input or a sequence/,
+    );
+    expect(() => layerFlops({ kind: 'embedding', inputDim: 5, outputDim: 2 }, [4, 3])).toThrow(
+      /embedding expects \[steps\] token ids/,
     );
     expect(() =>
       layerFlops(

@@ -9,12 +9,15 @@
  * - conv2d (stride 1): `2·Ho·Wo·kh·kw·Cin·Cout`, `Ho, Wo` the output size
  * - recurrent, `g` gate blocks (SimpleRNN 1, GRU 3, LSTM 4), `T` steps, input `d`, `u` units:
  *   `2·T·g·(d·u + u·u)`
+ * - dense on a sequence `[T, in]` (applied at every step): `2·T·in·out`
+ * - embedding: a row lookup, 0 (its gradient is a scatter-add, also 0)
  *
  * Training, per example: the backward pass of a layer costs twice its forward pass (one product for the
  * weight gradient, one for the gradient of its input, plus for a recurrent layer the gradient through the
- * hidden state), except that nobody needs the gradient of the data, so the first layer skips its
- * input-gradient product (`F` for dense/conv, `2·T·g·d·u` for a recurrent layer):
- * `train = Σ 3·F_layer − I_first`.
+ * hidden state), except that nobody needs the gradient of the data, so the first layer with weights skips
+ * its input-gradient product (`F` for dense/conv, `2·T·g·d·u` for a recurrent layer):
+ * `train = Σ 3·F_layer − I_first`. After an embedding (which has weights, so the next layer's input
+ * gradient is needed to train it) nothing is skipped.
  *
  * Matmul `n x n`: `2·n³` per product; training adds `dA = G·Bᵀ` and `dB = Aᵀ·G`: `6·n³`.
  */
@@ -39,6 +42,16 @@ export interface LayerFlops {
 
 const GATES = { simpleRNN: 1, gru: 3, lstm: 4 } as const;
 
+/** Layer kinds with trainable weights: the gradient of their input is needed by every layer after them. */
+const WEIGHTED: ReadonlySet<LayerSpec['kind']> = new Set([
+  'dense',
+  'conv2d',
+  'simpleRNN',
+  'lstm',
+  'gru',
+  'embedding',
+]);
+
 /**
  * FLOPs of one layer for one example with input shape `inShape` (no batch dimension).
  *
@@ -51,9 +64,16 @@ export function layerFlops(layer: LayerSpec, inShape: readonly number[]): LayerF
   const where = `layer ${layer.kind} on input [${inShape.join(', ')}]`;
   switch (layer.kind) {
     case 'dense': {
-      if (inShape.length !== 1) throw new Error(`${where}: dense expects a flat input`);
-      const f = 2 * inShape[0]! * layer.units;
-      return { forward: f, inputGrad: f, outShape: [layer.units] };
+      if (inShape.length !== 1 && inShape.length !== 2)
+        throw new Error(`${where}: dense expects a flat input or a sequence [steps, features]`);
+      const steps = inShape.length === 2 ? inShape[0]! : 1;
+      const f = 2 * steps * inShape[inShape.length - 1]! * layer.units;
+      const outShape = inShape.length === 2 ? [steps, layer.units] : [layer.units];
+      return { forward: f, inputGrad: f, outShape };
+    }
+    case 'embedding': {
+      if (inShape.length !== 1) throw new Error(`${where}: embedding expects [steps] token ids`);
+      return { forward: 0, inputGrad: 0, outShape: [inShape[0]!, layer.outputDim] };
     }
     case 'conv2d': {
       if (inShape.length !== 3) throw new Error(`${where}: conv2d expects [height, width, channels]`);
@@ -81,7 +101,8 @@ export function layerFlops(layer: LayerSpec, inShape: readonly number[]): LayerF
       const [t, d] = inShape as [number, number];
       const g = GATES[layer.kind];
       const u = layer.units;
-      return { forward: 2 * t * g * (d * u + u * u), inputGrad: 2 * t * g * d * u, outShape: [u] };
+      const outShape = layer.returnSequences ? [t, u] : [u];
+      return { forward: 2 * t * g * (d * u + u * u), inputGrad: 2 * t * g * d * u, outShape };
     }
   }
 }
@@ -106,10 +127,8 @@ export function modelFlops(w: Pick<ModelWorkload, 'inputShape' | 'layers'>): {
     const f = layerFlops(layer, shape);
     infer += f.forward;
     train += 3 * f.forward;
-    if (f.forward > 0 && !seenWeights) {
-      train -= f.inputGrad;
-      seenWeights = true;
-    }
+    if (!seenWeights) train -= f.inputGrad;
+    if (WEIGHTED.has(layer.kind)) seenWeights = true;
     shape = f.outShape;
   }
   return { infer, train };

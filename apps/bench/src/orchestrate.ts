@@ -6,12 +6,20 @@ import { execFileSync, fork } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type CellResult, type CellSpec, emptyResult, runCell } from './cell.js';
-import { COLUMN_DESCRIPTIONS, type ColumnId, columnSide, findNeuronaFactory } from './columns.js';
+import {
+  COLUMN_DESCRIPTIONS,
+  type ColumnId,
+  columnClass,
+  columnSide,
+  findNeuronaFactory,
+  GPU_WORKLOADS,
+  gpuRuns,
+} from './columns.js';
 import { type Comparison, compareRow } from './compare.js';
 import { workloadFlops } from './flops.js';
 import type { TimingOptions } from './measure.js';
 import { oneLine } from './table.js';
-import { batchSizeOf, type Mode, unitOf, type Workload } from './workloads.js';
+import { batchSizeOf, type Mode, tokensPerSample, unitOf, type Workload } from './workloads.js';
 
 /**
  * What to run.
@@ -32,6 +40,8 @@ export interface BenchOptions {
   /** Run each cell in a child process (clean tfjs registry, clean peak RSS); false runs them in-process. */
   isolate: boolean;
   cellTimeoutSeconds: number;
+  /** Run the WebGPU columns on every workload, not only on {@link GPU_WORKLOADS}. */
+  webgpuAll?: boolean;
   /** Pass the child processes' output through to stderr. */
   verbose?: boolean;
   /** Called with one line per finished cell. */
@@ -67,7 +77,7 @@ export interface BenchReport {
     loadAverageStart: number[];
     loadAverageEnd: number[];
   };
-  settings: { quick: boolean; seed: number; isolate: boolean } & TimingOptions;
+  settings: { quick: boolean; seed: number; isolate: boolean; webgpuAll?: boolean } & TimingOptions;
   columns: { id: ColumnId; side: 'ours' | 'peer'; description: string }[];
   workloads: {
     name: string;
@@ -75,9 +85,14 @@ export interface BenchReport {
     unit: string;
     batchSize: number;
     flopsPerSample: { train: number; infer: number };
+    /** Characters (tokens) per sample of a character model: its window length. */
+    tokensPerSample?: number;
   }[];
   results: CellResult[];
+  /** Best Neurona CPU/WebAssembly column against the best CPU/WebAssembly peer (issue 5's targets). */
   comparisons: Comparison[];
+  /** neurona-webgpu against tfjs-webgpu (issue 7's target), when a WebGPU column ran. */
+  gpuComparisons?: Comparison[];
 }
 
 function git(args: string[]): string | null {
@@ -213,6 +228,15 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     let r: CellResult;
     if (missing) {
       r = emptyResult(spec, 'unavailable', missing.reason, missing.detail, o.isolate);
+    } else if (columnClass(spec.column) === 'gpu' && !o.webgpuAll && !gpuRuns(spec.workload, o.quick)) {
+      r = emptyResult(
+        spec,
+        'not-run',
+        'skipped',
+        `WebGPU columns run only ${GPU_WORKLOADS.join(', ')} by default: on this machine's emulated GPU ` +
+          '(SwiftShader, ~0.2-0.6 GFLOP/s) the other workloads take minutes per cell; --webgpu-all runs them',
+        o.isolate,
+      );
     } else if (spec.column === 'tfjs-wasm+patch' && wasm && wasm.status !== 'missing-kernel') {
       r = emptyResult(
         spec,
@@ -247,7 +271,13 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       loadAverageStart,
       loadAverageEnd: os.loadavg(),
     },
-    settings: { quick: o.quick, seed: o.seed, isolate: o.isolate, ...o.timing },
+    settings: {
+      quick: o.quick,
+      seed: o.seed,
+      isolate: o.isolate,
+      webgpuAll: o.webgpuAll ?? false,
+      ...o.timing,
+    },
     columns: o.columns.map((id) => ({ id, side: columnSide(id), description: COLUMN_DESCRIPTIONS[id] })),
     workloads: o.workloads.map((w) => ({
       name: w.name,
@@ -255,8 +285,16 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       unit: unitOf(w),
       batchSize: batchSizeOf(w),
       flopsPerSample: { train: workloadFlops(w, 'train'), infer: workloadFlops(w, 'infer') },
+      ...(tokensPerSample(w) === null ? {} : { tokensPerSample: tokensPerSample(w)! }),
     })),
     results,
     comparisons: o.workloads.flatMap((w) => o.modes.map((m) => compareRow(w.name, m, results))),
+    ...(o.columns.some((c) => columnClass(c) === 'gpu')
+      ? {
+          gpuComparisons: o.workloads.flatMap((w) =>
+            o.modes.map((m) => compareRow(w.name, m, results, 'gpu')),
+          ),
+        }
+      : {}),
   };
 }

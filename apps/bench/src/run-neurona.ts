@@ -1,11 +1,12 @@
 /**
  * Sessions on a Neurona backend: the workload's model built with `nr.sequential`, trained with
- * `model.fit` and run with `model.predict`.
+ * `model.fit` (a `next-token` model: with the training step of apps/sequence-rnn) and run with
+ * `model.predict`.
  */
 import * as nr from '@neurona/core';
-import { randomFloats, randomLabels } from './data.js';
 import type { Session } from './measure.js';
-import type { LayerSpec, MatmulWorkload, Mode, ModelWorkload, Workload } from './workloads.js';
+import { matmulSession, modelSession } from './sessions.js';
+import type { LayerSpec, Mode, ModelWorkload, Workload } from './workloads.js';
 
 function layer(spec: LayerSpec): nr.Layer {
   switch (spec.kind) {
@@ -24,12 +25,22 @@ function layer(spec: LayerSpec): nr.Layer {
       return nr.layers.flatten();
     case 'dropout':
       return nr.layers.dropout({ rate: spec.rate });
+    case 'embedding':
+      return nr.layers.embedding({ inputDim: spec.inputDim, outputDim: spec.outputDim });
     case 'simpleRNN':
-      return nr.layers.simpleRNN({ units: spec.units });
+      return nr.layers.simpleRNN({ units: spec.units, returnSequences: spec.returnSequences ?? false });
     case 'lstm':
-      return nr.layers.lstm({ units: spec.units, unitForgetBias: true });
+      return nr.layers.lstm({
+        units: spec.units,
+        unitForgetBias: true,
+        returnSequences: spec.returnSequences ?? false,
+      });
     case 'gru':
-      return nr.layers.gru({ units: spec.units, resetAfter: false });
+      return nr.layers.gru({
+        units: spec.units,
+        resetAfter: false,
+        returnSequences: spec.returnSequences ?? false,
+      });
   }
 }
 
@@ -53,77 +64,49 @@ export function neuronaModel(w: ModelWorkload): nr.Sequential {
   return model;
 }
 
-function modelSession(w: ModelWorkload, mode: Mode, seed: number): Session {
-  nr.seed(seed);
-  const model = neuronaModel(w);
-  const perExample = w.inputShape.reduce((a, b) => a * b, 1);
-  // Training fits over all prepared batches at once; inference predicts batch by batch (one call per
-  // batch, as a server would: tfjs-layers' predict over many batches at once is super-linear on wasm).
-  let x: nr.Tensor | null = null;
-  let y: nr.Tensor | null = null;
-  let batches: nr.Tensor[] = [];
-  const free = (): void => {
-    x?.dispose();
-    y?.dispose();
-    for (const b of batches) b.dispose();
-    x = y = null;
-    batches = [];
-  };
-  return {
-    prepare(count) {
-      free();
-      const n = count * w.batchSize;
-      const data = randomFloats(n * perExample, seed);
-      if (mode === 'train') {
-        x = nr.tensor(data, [n, ...w.inputShape]);
-        y = nr.tensor(randomLabels(n, w.classes, seed), [n], 'int32');
-        return;
-      }
-      const size = w.batchSize * perExample;
-      for (let i = 0; i < count; i++) {
-        batches.push(nr.tensor(data.subarray(i * size, (i + 1) * size), [w.batchSize, ...w.inputShape]));
-      }
-    },
-    async run() {
-      if (mode === 'train') {
-        if (!x || !y) throw new Error(`neurona session '${w.name}': run() before prepare()`);
-        await model.fit(x, y, { epochs: 1, batchSize: w.batchSize, shuffle: false, verbose: 0 });
-        return;
-      }
-      for (const b of batches) {
-        const p = model.predict(b, { batchSize: w.batchSize });
-        await p.data();
-        p.dispose();
-      }
-    },
-    dispose() {
-      free();
-      model.dispose();
-    },
-  };
+/** The last layer's pre-softmax output, as apps/sequence-rnn uses it for a stable loss. */
+interface LogitsLayer {
+  callLogits(x: nr.Tensor): nr.Tensor;
 }
 
-function matmulSession(w: MatmulWorkload, mode: Mode, seed: number): Session {
-  const a = nr.tensor(randomFloats(w.n * w.n, seed), [w.n, w.n]);
-  const b = nr.tensor(randomFloats(w.n * w.n, seed + 1), [w.n, w.n]);
-  const g = nr.grads((p, q) => nr.sum(nr.matMul(p, q)));
-  let count = 1;
-  return {
-    prepare(batches) {
-      count = batches;
-    },
-    async run() {
-      for (let i = 0; i < count; i++) {
-        const outs = mode === 'train' ? nr.tidy(() => g([a, b])) : [nr.matMul(a, b)];
-        if (i === count - 1) for (const t of outs) await t.data();
-        for (const t of outs) t.dispose();
-      }
-    },
-    dispose() {
-      a.dispose();
-      b.dispose();
-    },
+/**
+ * One epoch of a `next-token` model over `x`, `y` (`[n, steps]` ids and labels) in whole batches, each
+ * step exactly as apps/sequence-rnn trains (`text-train.ts`): the mean over every position of the sparse
+ * categorical cross-entropy from the logits, `nr.variableGrads`, `optimizer.applyGradients`, the loss read
+ * back. (The app also clips the global gradient norm to 5; tfjs's Adam cannot, so neither side does here.)
+ */
+async function fitNextToken(
+  model: nr.Sequential,
+  optimizer: nr.Optimizer,
+  w: ModelWorkload,
+  x: nr.Tensor,
+  y: nr.Tensor,
+): Promise<void> {
+  const layers = model.layers;
+  const last = layers[layers.length - 1] as nr.Layer & Partial<LogitsLayer>;
+  if (typeof last.callLogits !== 'function') {
+    throw new Error(`bench ${w.name}: the last layer '${last.name}' has no callLogits (expected Dense)`);
+  }
+  const logitsOf = (ids: nr.Tensor): nr.Tensor => {
+    let h = ids;
+    for (let i = 0; i < layers.length - 1; i++) h = layers[i]!.apply(h, { training: true });
+    return last.callLogits!(h);
   };
+  const crossEntropy = nr.losses.sparseCategoricalCrossentropy({ fromLogits: true });
+  const vars = model.trainableWeights;
+  const steps = w.inputShape[0]!;
+  const n = x.shape[0]!;
+  for (let start = 0; start < n; start += w.batchSize) {
+    const loss = nr.tidy(() => {
+      const xb = nr.slice(x, [start, 0], [w.batchSize, steps]);
+      const yb = nr.slice(y, [start, 0], [w.batchSize, steps]);
+      const { value, grads } = nr.variableGrads(() => nr.mean(crossEntropy(yb, logitsOf(xb))), vars);
+      optimizer.applyGradients(vars.map((v) => ({ variable: v, grad: grads[v.name]! })));
+      return value;
+    });
+    await loss.data();
+    loss.dispose();
+  }
 }
 
 /**
@@ -137,5 +120,32 @@ function matmulSession(w: MatmulWorkload, mode: Mode, seed: number): Session {
  * ```
  */
 export function neuronaSession(w: Workload, mode: Mode, seed: number): Session {
-  return w.kind === 'matmul' ? matmulSession(w, mode, seed) : modelSession(w, mode, seed);
+  if (w.kind === 'matmul') {
+    const g = nr.grads((p, q) => nr.sum(nr.matMul(p, q)));
+    return matmulSession<nr.Tensor>(w, mode, seed, {
+      matrix: (values, n) => nr.tensor(values, [n, n]),
+      product: (a, b) => [nr.matMul(a, b)],
+      gradients: (a, b) => nr.tidy(() => g([a, b])),
+      read: (t) => t.data(),
+    });
+  }
+  nr.seed(seed);
+  const model = neuronaModel(w);
+  const optimizer = model.optimizerInstance;
+  if (!optimizer) throw new Error(`bench ${w.name}: the compiled model has no optimizer`);
+  const nextToken = w.task === 'next-token';
+  return modelSession<nr.Tensor>(w, mode, seed, {
+    inputs: (values, shape) => (nextToken ? nr.tensor(values, shape, 'int32') : nr.tensor(values, shape)),
+    labels: (values, shape) => nr.tensor(values, shape, 'int32'),
+    fit: async (x, y) => {
+      if (nextToken) return fitNextToken(model, optimizer, w, x, y);
+      await model.fit(x, y, { epochs: 1, batchSize: w.batchSize, shuffle: false, verbose: 0 });
+    },
+    predict: async (b) => {
+      const p = model.predict(b, { batchSize: w.batchSize });
+      await p.data();
+      p.dispose();
+    },
+    dispose: () => model.dispose(),
+  });
 }

@@ -11,9 +11,10 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { patchCalls, registerWasmPatches } from './conv2d-backprop-filter-patch.js';
-import { randomFloats, randomLabels } from './data.js';
 import type { Session } from './measure.js';
-import type { LayerSpec, MatmulWorkload, Mode, ModelWorkload, Workload } from './workloads.js';
+import { matmulSession, modelSession } from './sessions.js';
+import { loadTfjsWebgpu } from './tfjs-webgpu.js';
+import type { LayerSpec, Mode, ModelWorkload, Workload } from './workloads.js';
 
 /**
  * The peer columns this module runs.
@@ -23,7 +24,7 @@ import type { LayerSpec, MatmulWorkload, Mode, ModelWorkload, Workload } from '.
  * const c: PeerColumn = 'tfjs-wasm';
  * ```
  */
-export type PeerColumn = 'tfjs-cpu' | 'tfjs-wasm' | 'tfjs-wasm+patch';
+export type PeerColumn = 'tfjs-cpu' | 'tfjs-wasm' | 'tfjs-wasm+patch' | 'tfjs-webgpu';
 
 type TfLayer = Parameters<tfl.Sequential['add']>[0];
 
@@ -74,12 +75,23 @@ function tfLayer(spec: LayerSpec, inputShape: number[] | undefined): TfLayer {
       return tfl.layers.flatten(first);
     case 'dropout':
       return tfl.layers.dropout({ ...first, rate: spec.rate });
+    case 'embedding':
+      return tfl.layers.embedding({ ...first, inputDim: spec.inputDim, outputDim: spec.outputDim });
     case 'simpleRNN':
-      return tfl.layers.simpleRNN({ ...first, units: spec.units });
+      return tfl.layers.simpleRNN({
+        ...first,
+        units: spec.units,
+        returnSequences: spec.returnSequences ?? false,
+      });
     case 'lstm':
-      return tfl.layers.lstm({ ...first, units: spec.units, unitForgetBias: true });
+      return tfl.layers.lstm({
+        ...first,
+        units: spec.units,
+        unitForgetBias: true,
+        returnSequences: spec.returnSequences ?? false,
+      });
     case 'gru':
-      return tfl.layers.gru({ ...first, units: spec.units });
+      return tfl.layers.gru({ ...first, units: spec.units, returnSequences: spec.returnSequences ?? false });
   }
 }
 
@@ -100,76 +112,32 @@ export function tfjsModel(w: ModelWorkload): tfl.Sequential {
   return model;
 }
 
-function modelSession(w: ModelWorkload, mode: Mode, seed: number): Session {
+function tfjsWorkloadSession(w: Workload, mode: Mode, seed: number): Session {
+  if (w.kind === 'matmul') {
+    const g = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D)));
+    return matmulSession<tf.Tensor>(w, mode, seed, {
+      matrix: (values, n) => tf.tensor2d(values, [n, n]),
+      product: (a, b) => [tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D)],
+      gradients: (a, b) => tf.tidy(() => g([a, b])),
+      read: (t) => t.data(),
+    });
+  }
   const model = tfjsModel(w);
-  const perExample = w.inputShape.reduce((a, b) => a * b, 1);
-  // Training fits over all prepared batches at once; inference predicts batch by batch (one call per
-  // batch, as a server would: tfjs-layers' predict over many batches at once is super-linear on wasm).
-  let x: tf.Tensor | null = null;
-  let y: tf.Tensor | null = null;
-  let batches: tf.Tensor[] = [];
-  const free = (): void => {
-    x?.dispose();
-    y?.dispose();
-    for (const b of batches) b.dispose();
-    x = y = null;
-    batches = [];
-  };
-  return {
-    prepare(count) {
-      free();
-      const n = count * w.batchSize;
-      const data = randomFloats(n * perExample, seed);
-      if (mode === 'train') {
-        x = tf.tensor(data, [n, ...w.inputShape]);
-        y = tf.tensor1d(Float32Array.from(randomLabels(n, w.classes, seed)), 'float32');
-        return;
-      }
-      const size = w.batchSize * perExample;
-      for (let i = 0; i < count; i++) {
-        batches.push(tf.tensor(data.subarray(i * size, (i + 1) * size), [w.batchSize, ...w.inputShape]));
-      }
+  return modelSession<tf.Tensor>(w, mode, seed, {
+    // Token ids go in as float32 (tfjs-layers' Embedding casts them); labels are float32 class ids, and a
+    // next-token model's labels get tfjs-layers' expected trailing axis of 1: [n, steps, 1].
+    inputs: (values, shape) => tf.tensor(Float32Array.from(values), shape, 'float32'),
+    labels: (values, shape) => tf.tensor(Float32Array.from(values), shape.length > 1 ? [...shape, 1] : shape),
+    fit: async (x, y) => {
+      await model.fit(x, y, { epochs: 1, batchSize: w.batchSize, shuffle: false, verbose: 0 });
     },
-    async run() {
-      if (mode === 'train') {
-        if (!x || !y) throw new Error(`tfjs session '${w.name}': run() before prepare()`);
-        await model.fit(x, y, { epochs: 1, batchSize: w.batchSize, shuffle: false, verbose: 0 });
-        return;
-      }
-      for (const b of batches) {
-        const p = model.predict(b, { batchSize: w.batchSize }) as tf.Tensor;
-        await p.data();
-        p.dispose();
-      }
+    predict: async (b) => {
+      const p = model.predict(b, { batchSize: w.batchSize }) as tf.Tensor;
+      await p.data();
+      p.dispose();
     },
-    dispose() {
-      free();
-      model.dispose();
-    },
-  };
-}
-
-function matmulSession(w: MatmulWorkload, mode: Mode, seed: number): Session {
-  const a = tf.tensor2d(randomFloats(w.n * w.n, seed), [w.n, w.n]);
-  const b = tf.tensor2d(randomFloats(w.n * w.n, seed + 1), [w.n, w.n]);
-  const g = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D)));
-  let count = 1;
-  return {
-    prepare(batches) {
-      count = batches;
-    },
-    async run() {
-      for (let i = 0; i < count; i++) {
-        const outs = mode === 'train' ? tf.tidy(() => g([a, b])) : [tf.matMul(a, b)];
-        if (i === count - 1) for (const t of outs) await t.data();
-        for (const t of outs) t.dispose();
-      }
-    },
-    dispose() {
-      a.dispose();
-      b.dispose();
-    },
-  };
+    dispose: () => model.dispose(),
+  });
 }
 
 /**
@@ -204,7 +172,8 @@ export async function tfjsSession(
 ): Promise<PeerSession> {
   tf.env().set('PROD', true); // silences the "install tfjs-node" banner; kernels are unaffected
   installChainedOps();
-  const backendName = column === 'tfjs-cpu' ? 'cpu' : 'wasm';
+  const backendName = column === 'tfjs-cpu' ? 'cpu' : column === 'tfjs-webgpu' ? 'webgpu' : 'wasm';
+  const gpuFacts = column === 'tfjs-webgpu' ? await loadTfjsWebgpu() : {};
   if (!(await tf.setBackend(backendName)))
     throw new Error(`${column}: tf.setBackend('${backendName}') failed`);
   await tf.ready();
@@ -212,7 +181,7 @@ export async function tfjsSession(
   const before = { ...patchCalls };
   let session: Session;
   try {
-    session = w.kind === 'matmul' ? matmulSession(w, mode, seed) : modelSession(w, mode, seed);
+    session = tfjsWorkloadSession(w, mode, seed);
   } catch (e) {
     patch.unregister();
     throw e;
@@ -227,6 +196,7 @@ export async function tfjsSession(
       const f: Record<string, string | number | boolean> = {
         tfjsVersion: tf.version_core,
         backend: backendName,
+        ...gpuFacts,
       };
       if (backendName === 'wasm') {
         f.wasmSimd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');

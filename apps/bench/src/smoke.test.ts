@@ -7,7 +7,7 @@ import { runCell } from './cell.js';
 import { type CliOptions, main, program, timingFrom } from './cli.js';
 import { findNeuronaFactory, selectColumns } from './columns.js';
 import { changedFolders, runBench } from './orchestrate.js';
-import { formatReport } from './table.js';
+import { fmtNum, formatReport } from './table.js';
 import { selectWorkloads } from './workloads.js';
 
 const quick: CliOptions = { workload: ['mlp'], backend: ['all'], mode: ['train'], quick: true, seed: 1 };
@@ -80,6 +80,53 @@ describe('bench smoke run (quick, in-process, not timed)', () => {
     expect(nr.memory().numTensors).toBe(before);
   });
 
+  it('trains the character model on neurona-cpu and tfjs-cpu, reports characters/s, skips WebGPU there', async () => {
+    const report = await runBench({
+      workloads: selectWorkloads(['char-lstm'], true),
+      modes: ['train'],
+      columns: selectColumns(['neurona-cpu', 'tfjs-cpu', 'tfjs-webgpu']),
+      quick: true,
+      seed: 1,
+      timing: timingFrom(quick),
+      isolate: false,
+      cellTimeoutSeconds: 120,
+    });
+    expect(report.results.map((r) => `${r.column} ${r.status} ${r.message ?? ''}`.trim())).toEqual([
+      'neurona-cpu ok',
+      'tfjs-cpu ok',
+      'tfjs-webgpu not-run skipped',
+    ]);
+    expect(report.workloads[0]).toMatchObject({ name: 'char-lstm', tokensPerSample: 10 });
+    expect(report.comparisons[0]).toMatchObject({ target: null, met: null, peer: { column: 'tfjs-cpu' } });
+    expect(report.gpuComparisons?.[0]).toMatchObject({ ratio: null, target: null });
+    const ours = report.results[0]!.throughput!.median;
+    const text = formatReport(report);
+    const row = text.split('\n').find((l) => /^\| char-lstm \| train \|\s+10 \|/.test(l));
+    expect(
+      row
+        ?.split('|')[4]
+        ?.trim()
+        .startsWith(`${fmtNum(ours * 10)} (`),
+    ).toBe(true);
+    expect(text).toMatch(/tfjs-webgpu: tfjs-layers 4\.22 on @tensorflow\/tfjs-backend-webgpu/);
+  });
+
+  it('frees every Neurona tensor of the character model', async () => {
+    const spec = {
+      workload: 'char-lstm',
+      mode: 'train',
+      column: 'neurona-cpu',
+      quick: true,
+      seed: 1,
+    } as const;
+    const timing = { ...timingFrom(quick), reps: 1 };
+    expect((await runCell({ ...spec, timing }, false)).status).toBe('ok');
+    const before = nr.memory().numTensors;
+    expect((await runCell({ ...spec, timing }, false)).status).toBe('ok');
+    expect((await runCell({ ...spec, mode: 'infer', timing }, false)).status).toBe('ok');
+    expect(nr.memory().numTensors).toBe(before);
+  });
+
   it('reports a Neurona package that is missing or exports no factory as not built', async () => {
     const missing = await findNeuronaFactory('neurona-wasm', {
       'neurona-wasm': { pkg: '@neurona/no-such-backend', factory: 'wasm' },
@@ -133,7 +180,14 @@ describe('command line', () => {
       mode: ['infer'],
     });
     expect(timingFrom(o)).toMatchObject({ reps: 7, warmup: 2, minRepSeconds: 0.5 });
-    expect(selectColumns(o.backend)).toEqual(['neurona-cpu', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-wasm+patch']);
+    expect(selectColumns(o.backend)).toEqual([
+      'neurona-cpu',
+      'tfjs-cpu',
+      'tfjs-wasm',
+      'tfjs-wasm+patch',
+      'tfjs-webgpu',
+    ]);
+    expect(parse('--webgpu-all').webgpuAll).toBe(true);
     expect(selectWorkloads(['gru', 'matmul'], false).map((w) => w.name)).toEqual([
       'matmul-256',
       'matmul-512',

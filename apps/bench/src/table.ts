@@ -2,6 +2,7 @@
  * Text output: the report as Markdown tables (readable in a terminal and pasted as-is into the README).
  */
 import type { CellResult } from './cell.js';
+import { columnClass } from './columns.js';
 import type { Comparison } from './compare.js';
 import type { BenchReport } from './orchestrate.js';
 
@@ -110,6 +111,9 @@ function throughputCell(r: CellResult, notes: Notes): string {
   if (r.status === 'error')
     return `${r.message} ${notes.ref(`${r.column}, ${r.workload} ${r.mode}: ${r.detail}`)}`;
   if (r.status === 'unavailable') return `${r.message} ${notes.ref(`${r.column}: ${r.detail}`)}`;
+  // A cell not run because it equals another ('= tfjs-wasm') says so itself; a skipped one says why in a note.
+  if (r.status === 'not-run' && r.detail && !(r.message ?? '').startsWith('='))
+    return `${r.message ?? r.status} ${notes.ref(r.detail)}`;
   return r.message ?? r.status;
 }
 
@@ -125,7 +129,7 @@ function ratioCell(c: Comparison | undefined): string {
 }
 
 function targetCell(c: Comparison | undefined): string {
-  if (!c) return '-';
+  if (!c?.target) return '-';
   const verdict = c.met === null ? 'n/a' : c.met ? 'met' : 'not met';
   return `${c.target.text}: ${verdict}`;
 }
@@ -137,6 +141,46 @@ function repRange(report: BenchReport): string {
     .flatMap((r) => r.repSeconds ?? []);
   if (all.length === 0) return '';
   return `; repetitions took ${fmtNum(Math.min(...all))}-${fmtNum(Math.max(...all))} s`;
+}
+
+/**
+ * The characters/s table of the character models (samples/s x window length), or nothing.
+ *
+ * @example
+ * ```ts
+ * charsTable(report, ['neurona-cpu', 'tfjs-cpu']); // ['', 'Characters/s ...', '', '| workload | ...']
+ * ```
+ */
+export function charsTable(report: BenchReport, cols: readonly string[]): string[] {
+  const rows: string[][] = [];
+  for (const w of report.workloads) {
+    if (!w.tokensPerSample) continue;
+    for (const mode of ['train', 'infer']) {
+      const cells = report.results.filter((r) => r.workload === w.name && r.mode === mode);
+      if (cells.length === 0) continue;
+      rows.push([
+        w.name,
+        mode,
+        String(w.tokensPerSample),
+        ...cols.map((c) => {
+          const r = cells.find((x) => x.column === c);
+          if (!r) return '';
+          if (r.status !== 'ok' || !r.throughput) return r.status === 'not-run' ? (r.message ?? '') : '-';
+          const t = r.throughput;
+          const k = w.tokensPerSample!;
+          return `${r.estimate ? '~' : ''}${fmtNum(t.median * k)} (${fmtNum(t.min * k)}-${fmtNum(t.max * k)})`;
+        }),
+      ]);
+    }
+  }
+  if (rows.length === 0) return [];
+  return [
+    '',
+    'Characters/s of the character model: samples/s x characters per sample (its window; every position is ' +
+      'predicted), median (min-max)',
+    '',
+    markdownTable(['workload', 'mode', 'chars/sample', ...cols], rows, `llr${'r'.repeat(cols.length)}`),
+  ];
 }
 
 /**
@@ -159,6 +203,11 @@ export function formatReport(report: BenchReport): string {
   );
   const cell = (workload: string, mode: string, column: string): CellResult | undefined =>
     report.results.find((r) => r.workload === workload && r.mode === mode && r.column === column);
+  const gpu = report.gpuComparisons;
+  // The CPU/WASM comparison (issue 5) only when a CPU or WebAssembly column ran.
+  const cpu = report.columns.some((c) => columnClass(c.id) === 'cpu');
+  const gpuRow = (workload: string, mode: string): Comparison | undefined =>
+    gpu?.find((c) => c.workload === workload && c.mode === mode);
   const m = report.machine;
   const s = report.settings;
   const out: string[] = [
@@ -171,10 +220,16 @@ export function formatReport(report: BenchReport): string {
       `the warm-up says fill ${s.minRepSeconds} s (at most ${s.maxBatchesPerRep})${repRange(report)}; ` +
       `${s.isolate ? 'each cell in its own child process' : 'all cells in one process'}`,
     '',
-    'Throughput: samples/s (matmul: products/s), median (min-max); ours/peer = best Neurona column / best peer',
+    `Throughput: samples/s (matmul: products/s), median (min-max)${cpu ? '; ours/peer = best Neurona CPU/WASM column / best CPU/WASM peer (issue 5)' : ''}${gpu ? '; gpu ours/peer = neurona-webgpu / tfjs-webgpu on the same adapter (issue 7)' : ''}`,
     '',
     markdownTable(
-      ['workload', 'mode', ...cols, 'ours/peer', 'target'],
+      [
+        'workload',
+        'mode',
+        ...cols,
+        ...(cpu ? ['ours/peer', 'target'] : []),
+        ...(gpu ? ['gpu ours/peer', 'gpu target'] : []),
+      ],
       rows.map(({ w, mode, comparison }) => [
         w.name,
         mode,
@@ -182,11 +237,12 @@ export function formatReport(report: BenchReport): string {
           const r = cell(w.name, mode, c);
           return r ? throughputCell(r, notes) : '';
         }),
-        ratioCell(comparison),
-        targetCell(comparison),
+        ...(cpu ? [ratioCell(comparison), targetCell(comparison)] : []),
+        ...(gpu ? [ratioCell(gpuRow(w.name, mode)), targetCell(gpuRow(w.name, mode))] : []),
       ]),
-      `ll${'r'.repeat(cols.length)}ll`,
+      `ll${'r'.repeat(cols.length)}${cpu ? 'll' : ''}${gpu ? 'll' : ''}`,
     ),
+    ...charsTable(report, cols),
     '',
     'Achieved GFLOP/s (median; FLOPs counted analytically per sample, see the README)',
     '',

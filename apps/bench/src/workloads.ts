@@ -18,7 +18,8 @@ export type LayerSpec =
   | { kind: 'maxPool'; poolSize: number }
   | { kind: 'flatten' }
   | { kind: 'dropout'; rate: number }
-  | { kind: 'simpleRNN' | 'lstm' | 'gru'; units: number };
+  | { kind: 'simpleRNN' | 'lstm' | 'gru'; units: number; returnSequences?: boolean }
+  | { kind: 'embedding'; inputDim: number; outputDim: number };
 
 /**
  * A classifier trained with Adam (lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7) on sparse
@@ -38,6 +39,12 @@ export interface ModelWorkload {
   readonly batchSize: number;
   readonly classes: number;
   readonly layers: readonly LayerSpec[];
+  /**
+   * `classify` (the default): float inputs, one label per example. `next-token`: the inputs are token ids in
+   * `[0, classes)` of shape `[steps]`, and there is one label per time step (a language model predicting
+   * the next token at every position, trained on the mean cross-entropy over every position).
+   */
+  readonly task?: 'classify' | 'next-token';
 }
 
 /**
@@ -101,6 +108,7 @@ export const WORKLOAD_GROUPS = [
   'simple-rnn',
   'lstm',
   'gru',
+  'char-lstm',
 ] as const;
 
 /** Sizes that `--quick` shrinks: batch, sequence length, image side of cnn-large, matmul sizes. */
@@ -110,10 +118,58 @@ interface Scale {
   steps: number;
   cifarSide: number;
   matmul: readonly number[];
+  /** The character model: window length, batch, LSTM units. */
+  char: { seqLen: number; batch: number; units: number };
 }
 
-const FULL: Scale = { batch: 64, rnnBatch: 32, steps: 50, cifarSide: 32, matmul: [256, 512, 1024] };
-const QUICK: Scale = { batch: 8, rnnBatch: 8, steps: 10, cifarSide: 16, matmul: [32, 64, 128] };
+const FULL: Scale = {
+  batch: 64,
+  rnnBatch: 32,
+  steps: 50,
+  cifarSide: 32,
+  matmul: [256, 512, 1024],
+  char: { seqLen: 64, batch: 16, units: 128 },
+};
+const QUICK: Scale = {
+  batch: 8,
+  rnnBatch: 8,
+  steps: 10,
+  cifarSide: 16,
+  matmul: [32, 64, 128],
+  char: { seqLen: 10, batch: 8, units: 32 },
+};
+
+/**
+ * The shape `apps/sequence-rnn` trains by default (`npm run rnn`): the first 400,000 characters of
+ * Moby-Dick have 82 distinct characters, embedded in 32 dimensions.
+ *
+ * @example
+ * ```ts
+ * CHAR_MODEL.vocabSize; // 82
+ * ```
+ */
+export const CHAR_MODEL = { vocabSize: 82, embeddingDim: 32 } as const;
+
+function charLstm(s: Scale): ModelWorkload {
+  const { seqLen, batch, units } = s.char;
+  const v = CHAR_MODEL.vocabSize;
+  return {
+    kind: 'model',
+    name: 'char-lstm',
+    description:
+      `character LM of apps/sequence-rnn: ${seqLen} ids -> embedding ${v}x${CHAR_MODEL.embeddingDim} -> ` +
+      `LSTM(${units}) every step -> dense ${v} softmax per step; batch ${batch}, Adam`,
+    inputShape: [seqLen],
+    batchSize: batch,
+    classes: v,
+    task: 'next-token',
+    layers: [
+      { kind: 'embedding', inputDim: v, outputDim: CHAR_MODEL.embeddingDim },
+      { kind: 'lstm', units, returnSequences: true },
+      { kind: 'dense', units: v, activation: 'softmax' },
+    ],
+  };
+}
 
 function rnnWorkload(
   name: string,
@@ -218,6 +274,7 @@ export function workloads(quick: boolean): Workload[] {
     rnnWorkload('simple-rnn', 'simpleRNN', 32, s, 'SimpleRNN'),
     rnnWorkload('lstm', 'lstm', 64, s, 'LSTM'),
     rnnWorkload('gru', 'gru', 64, s, 'GRU'),
+    charLstm(s),
   ];
 }
 
@@ -290,4 +347,16 @@ export function batchSizeOf(w: Workload): number {
  */
 export function unitOf(w: Workload): 'samples' | 'products' {
   return w.kind === 'model' ? 'samples' : 'products';
+}
+
+/**
+ * Tokens (characters) per sample of a `next-token` workload (its window length), or null for the others.
+ *
+ * @example
+ * ```ts
+ * tokensPerSample(findWorkload('char-lstm', false)); // 64
+ * ```
+ */
+export function tokensPerSample(w: Workload): number | null {
+  return w.kind === 'model' && w.task === 'next-token' ? w.inputShape[0]! : null;
 }
