@@ -12,6 +12,8 @@
  *
  * @packageDocumentation
  */
+
+export { optimizerRuleSlots } from './backend/optimizer-rule.js';
 export type * from './backend/types.js';
 export type { EarlyStoppingArgs } from './callbacks/builtins.js';
 export type { Callback, Logs, TrainingModel, TrainParams } from './callbacks/callback.js';
@@ -56,6 +58,7 @@ export * from './ops/reduce.js';
 export * from './ops/segment.js';
 export * from './ops/shape.js';
 export * from './ops/softmax.js';
+export * from './ops/sparse-xent.js';
 export * from './ops/unary.js';
 export type { TensorOrLike } from './ops/util.js';
 export { broadcastShapes } from './ops/util.js';
