@@ -7,7 +7,7 @@
  */
 import type { FusedKernels, Operand } from '@neurona/core';
 import { updateParameter } from '../kernels/optimizer.js';
-import type { CpuStorage } from '../storage.js';
+import { type CpuStorage, sizeOf } from '../storage.js';
 import { HeapRecord } from './heap.js';
 import type { Runtime } from './runtime.js';
 
@@ -26,7 +26,7 @@ export function fastOptimizerUpdate(rt: Runtime, store: CpuStorage): FusedKernel
     for (let p = 0; p < params.length; p++) {
       const targets = [params[p]!, ...slots[p]!].map((o) => store.get(o.handle));
       const inHeap = targets.every((r) => r instanceof HeapRecord);
-      const n = targets[0]!.data.length;
+      const n = sizeOf(params[p]!.shape);
       if (!inHeap || (rule.kind !== 'adam' && rule.kind !== 'sgd') || n === 0) {
         const f32 = (o: Operand) => store.data(o.handle) as Float32Array;
         updateParameter(rule, f32(params[p]!), f32(grads[p]!), slots[p]!.map(f32));
