@@ -180,3 +180,31 @@ describe('Optimizer.setWeights on a backend that reads only asynchronously', () 
     opt.dispose();
   });
 });
+
+describe('fused in-place update on the fast CPU backend, data outside WebAssembly memory', () => {
+  it('updates a variable whose data lives in a JavaScript array (reference loop), as the composite does', async () => {
+    const run = async (backend: nr.Backend): Promise<number[]> => {
+      await nr.setBackend(backend);
+      // `where` runs on the reference kernels, so its output (and the variable) lives in a JavaScript array.
+      const w = nr.tidy(() => nr.variable(nr.where(nr.greater([1, 1, 1, 1, 1], 0), [1, -2, 3, -4, 5], 0)));
+      // A variable in WebAssembly memory whose gradient is in a JavaScript array (copied in for the pass).
+      const u = nr.tidy(() => nr.variable(nr.tensor([0.5, 1.5, -2.5, 4, 6])));
+      const opt = nr.optimizers.adam({ learningRate: 0.1, amsgrad: true });
+      for (let t = 0; t < 5; t++) {
+        const g = nr.tidy(() => nr.where(nr.greater([1, 1, 1, 1, 1], 0), [0.5 * t, -1, 2, t, -3], 0));
+        opt.applyGradients([
+          { variable: w, grad: g },
+          { variable: u, grad: g },
+        ]);
+        g.dispose();
+      }
+      const out = [...(await w.data()), ...(await u.data())];
+      nr.dispose([w, u]);
+      opt.dispose();
+      return out;
+    };
+    const want = await run(withoutFusedUpdate(cpu()));
+    const got = await run(cpu());
+    expectRelClose([got], [want], 'weight');
+  });
+});
