@@ -32,12 +32,14 @@ import { concat } from './kernels/concat.js';
 import { conv2d, conv2dGradFilter, conv2dGradInput } from './kernels/conv2d.js';
 import { gather } from './kernels/gather.js';
 import { matmul } from './kernels/matmul.js';
+import { optimizerUpdate } from './kernels/optimizer.js';
 import { pad } from './kernels/pad.js';
 import { avgPool, avgPoolGrad, maxPool, maxPoolGrad } from './kernels/pool.js';
 import { reduce } from './kernels/reduce.js';
 import { unsortedSegmentSum } from './kernels/segment.js';
 import { slice } from './kernels/slice.js';
 import { logSoftmax, softmax } from './kernels/softmax.js';
+import { sparseSoftmaxCrossEntropy, sparseSoftmaxCrossEntropyGrad } from './kernels/sparse-xent.js';
 import type { Input } from './kernels/strided.js';
 import { transpose } from './kernels/transpose.js';
 import { unary } from './kernels/unary.js';
@@ -151,6 +153,7 @@ export function createCpuBackend(options: CpuOptions, rt: Runtime | null): CpuBa
   const store = new CpuStorage();
   const input = (x: Operand): Input => ({ data: store.data(x.handle), shape: x.shape, dtype: x.dtype });
   const make = (data: TypedArray, out: TensorInfo): Handle => store.register(data, out);
+  const f32 = (x: Operand): Float32Array => store.data(x.handle) as Float32Array;
 
   const reference: RequiredKernels & FusedKernels = {
     unary: (op, x, out) => make(unary(op, input(x), out), out),
@@ -174,6 +177,17 @@ export function createCpuBackend(options: CpuOptions, rt: Runtime | null): CpuBa
     softmax: (x, out) => make(softmax(input(x), out), out),
     logSoftmax: (x, out) => make(logSoftmax(input(x), out), out),
     unsortedSegmentSum: (x, ids, num, out) => make(unsortedSegmentSum(input(x), input(ids), num, out), out),
+    optimizerUpdate: (rule, params, grads, slots) =>
+      optimizerUpdate(
+        rule,
+        params.map(f32),
+        grads.map(f32),
+        slots.map((s) => s.map(f32)),
+      ),
+    sparseSoftmaxCrossEntropy: (x, labels, out) =>
+      make(sparseSoftmaxCrossEntropy(input(x), input(labels), out), out),
+    sparseSoftmaxCrossEntropyGrad: (dy, x, labels, out) =>
+      make(sparseSoftmaxCrossEntropyGrad(input(dy), input(x), input(labels), out), out),
   };
 
   const threads = rt?.canThread ? (options.threads ?? coreCount()) : 1;

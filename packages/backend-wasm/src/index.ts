@@ -38,6 +38,8 @@ import { loadTfjsWasm, type WasmOptions } from './module.js';
 import { Runner, sizeOf, type TfInfo } from './runner.js';
 import { WasmStorage } from './storage.js';
 
+type CompositeOnly = 'optimizerUpdate' | 'sparseSoftmaxCrossEntropy' | 'sparseSoftmaxCrossEntropyGrad';
+
 export type { WasmOptions } from './module.js';
 export type { WasmRecord } from './storage.js';
 
@@ -54,7 +56,7 @@ export type { WasmRecord } from './storage.js';
 export interface WasmBackend extends Backend {
   readonly name: 'wasm';
   readSync(handle: Handle): TypedArray;
-  readonly kernels: RequiredKernels & FusedKernels;
+  readonly kernels: RequiredKernels & Omit<FusedKernels, CompositeOnly>;
   /** What the loaded binary uses: SIMD, and the number of XNNPACK threads (1 in Node). */
   readonly features: { readonly simd: boolean; readonly threads: number };
 }
@@ -79,7 +81,8 @@ export async function wasm(options: WasmOptions = {}): Promise<WasmBackend> {
   // Own a kernel's result; `register` checks it has the size and dtype core expects.
   const own = (what: string, tensor: TfInfo, out: TensorInfo): Handle => store.register(tensor, out, what);
 
-  const kernels: RequiredKernels & FusedKernels = {
+  // The fused training kernels (in-place optimizer step, sparse softmax cross-entropy) run as composites.
+  const kernels: RequiredKernels & Omit<FusedKernels, CompositeOnly> = {
     unary: (op, x, out) => own(op, unary(tw, op, input(x), out), out),
     binary: (op, a, b, out) => own(op, binary(tw, op, input(a), input(b), out), out),
     where: (c, a, b, out) => own('where', where(tw, input(c), input(a), input(b), out), out),

@@ -36,6 +36,8 @@ import { where } from './kernels/where.js';
 import { Runtime } from './runtime.js';
 import { GpuStorage } from './storage.js';
 
+type CompositeOnly = 'optimizerUpdate' | 'sparseSoftmaxCrossEntropy' | 'sparseSoftmaxCrossEntropyGrad';
+
 export type { DeviceOptions } from './device.js';
 export { Runtime } from './runtime.js';
 export type { GpuRecord } from './storage.js';
@@ -52,7 +54,7 @@ export type { GpuRecord } from './storage.js';
  */
 export interface WebGpuBackend extends Backend {
   readonly name: 'webgpu';
-  readonly kernels: RequiredKernels & FusedKernels;
+  readonly kernels: RequiredKernels & Omit<FusedKernels, CompositeOnly>;
   /** The device the kernels run on. */
   readonly device: GPUDevice;
   /** Command batching, pipeline cache and buffer pool of this backend. */
@@ -93,7 +95,8 @@ export async function webgpu(options: DeviceOptions = {}): Promise<WebGpuBackend
     if (lost !== null) throw new Error(`webgpu: the device was lost (${lost}); create a new backend`);
   };
 
-  const kernels: RequiredKernels & FusedKernels = {
+  // The fused training kernels (in-place optimizer step, sparse softmax cross-entropy) run as composites.
+  const kernels: RequiredKernels & Omit<FusedKernels, CompositeOnly> = {
     unary: (op, x, out) => unary(ctx, op, x, out),
     binary: (op, a, b, out) => binary(ctx, op, a, b, out),
     where: (c, a, b, out) => where(ctx, c, a, b, out),

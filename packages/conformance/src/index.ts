@@ -13,6 +13,8 @@
  * - readback: `data()`, `array()`, and `dataSync()` exactly where the backend declares `readSync` (`readback`);
  * - a few SGD steps of tiny dense, CNN and RNN models that must reduce the loss (`training`);
  * - the composite defaults of the fused kernels, run on this backend's primitives (`composites`);
+ * - the fused training kernels: in-place optimizer steps equal the composite path, sparse softmax
+ *   cross-entropy against float64 (`fused-training`);
  * and writes the kernel x backend matrix (JSON) that the docs site shows.
  *
  * Test ids are `<group>/<test name>` as printed by vitest; list known gaps by id in `options.knownGaps`.
@@ -39,6 +41,7 @@ import { registerFixtures } from './fixtures.js';
 import { registerGradientFixtures } from './fixtures-grad.js';
 import { registerMovementFixtures } from './fixtures-movement.js';
 import { registerNnFixtures } from './fixtures-nn.js';
+import { registerFusedTraining } from './fused-training.js';
 import { registerGradients } from './gradients.js';
 import { DEFAULT_TOLERANCES, Suite, type Tolerances } from './harness.js';
 import { defaultMatrixFile, registerDispatchTests, writeMatrix } from './matrix.js';
@@ -144,6 +147,7 @@ export function runConformance(
     registerTraining(suite);
     registerComposites(suite);
     registerDispatchTests(suite);
+    registerFusedTraining(suite);
 
     const unknown = [...Object.keys(options.knownGaps ?? {}), ...Object.keys(tests ?? {})].filter(
       (id) => !suite.testIds.has(id),

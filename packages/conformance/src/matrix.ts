@@ -43,6 +43,9 @@ export const KERNEL_KINDS: Readonly<Record<KernelName, 'required' | 'fused'>> = 
   softmax: 'fused',
   logSoftmax: 'fused',
   unsortedSegmentSum: 'fused',
+  optimizerUpdate: 'fused',
+  sparseSoftmaxCrossEntropy: 'fused',
+  sparseSoftmaxCrossEntropyGrad: 'fused',
 };
 
 /**
@@ -162,6 +165,16 @@ const FUSED_PROBES: Readonly<Record<keyof FusedKernels, () => unknown>> = {
   softmax: () => nr.softmax([1, 2]),
   logSoftmax: () => nr.logSoftmax([1, 2]),
   unsortedSegmentSum: () => nr.unsortedSegmentSum([1, 2], [0, 0], 1),
+  optimizerUpdate: () => {
+    const w = nr.variable(nr.ones([2]));
+    const opt = nr.optimizers.sgd();
+    opt.applyGradients([{ variable: w, grad: nr.ones([2]) }]);
+    opt.dispose();
+    w.dispose();
+  },
+  sparseSoftmaxCrossEntropy: () => nr.sparseSoftmaxCrossEntropy([0], [[1, 2]]),
+  sparseSoftmaxCrossEntropyGrad: () =>
+    nr.grad((x) => nr.sum(nr.sparseSoftmaxCrossEntropy([0], x)))(nr.tensor([[1, 2]])),
 };
 
 /**

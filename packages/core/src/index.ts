@@ -13,6 +13,7 @@
  * @module @neurona/core
  * @packageDocumentation
  */
+export { optimizerRuleSlots } from './backend/optimizer-rule.js';
 // Named (not `export type *`) so the API reference lists every type of the Backend contract.
 export type {
   Backend,
@@ -26,6 +27,7 @@ export type {
   KernelName,
   Kernels,
   Operand,
+  OptimizerRule,
   Pool2DInfo,
   ReduceOp,
   RequiredKernels,
@@ -77,6 +79,7 @@ export * from './ops/reduce.js';
 export * from './ops/segment.js';
 export * from './ops/shape.js';
 export * from './ops/softmax.js';
+export * from './ops/sparse-xent.js';
 export * from './ops/unary.js';
 export type { TensorOrLike } from './ops/util.js';
 export { broadcastShapes } from './ops/util.js';

@@ -22,6 +22,7 @@ import { type Parallelism, runGemm } from './gemm.js';
 import { HeapRecord } from './heap.js';
 import { BINARY_CODES, REDUCE_CODES, type TaskName, UNARY_CODES } from './layout.js';
 import { concatBytes, gatherBytes, padBytes, sliceBytes } from './movement.js';
+import { fastOptimizerUpdate } from './optimizer.js';
 import type { Runtime } from './runtime.js';
 
 type Table = RequiredKernels & FusedKernels;
@@ -262,5 +263,7 @@ export function fastKernels(
         if (size > 0 && n > 0) k.softmaxRows(1, ptr(x), o, size / n, n);
       });
     },
+
+    optimizerUpdate: fastOptimizerUpdate(rt, store),
   };
 }

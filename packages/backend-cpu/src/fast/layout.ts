@@ -277,6 +277,19 @@ export interface KernelExports {
     acc: number,
     o: number,
   ): void;
+  adamUpdate(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    vh: number,
+    n: number,
+    lrT: number,
+    c1: number,
+    c2: number,
+    eps: number,
+  ): void;
+  sgdUpdate(w: number, g: number, vel: number, n: number, lr: number, mom: number, nesterov: number): void;
 }
 
 /**

@@ -4,11 +4,15 @@
  * Memory rules (see `docs/contributing/backend.md`):
  * - A backend creates a {@link Handle} in `upload` or in a kernel, and frees it only in `dispose`.
  * - Kernels never mutate or consume their inputs; each call returns a fresh handle that the caller owns.
+ *   The one exception is the optional `optimizerUpdate`, which updates variables' storage in place.
  * - Core validates shapes and dtypes and computes the output {@link TensorInfo} before a kernel runs,
  *   so kernels may trust their arguments.
  *
  * @packageDocumentation
  */
+import type { OptimizerRule } from './optimizer-rule.js';
+
+export type { OptimizerRule } from './optimizer-rule.js';
 
 /**
  * Element type of a tensor.
@@ -286,6 +290,22 @@ export interface FusedKernels {
   logSoftmax(logits: Operand, out: TensorInfo): Handle;
   /** Sums rows of `x` (along axis 0) into `numSegments` buckets given by int32 `segmentIds` of shape `[x.shape[0]]`. */
   unsortedSegmentSum(x: Operand, segmentIds: Operand, numSegments: number, out: TensorInfo): Handle;
+  /**
+   * One optimizer step over every parameter at once, IN PLACE: the one exception to "kernels never mutate
+   * their inputs". Overwrites the data of `params[i]` and `slots[i][k]` (float32, each shaped like
+   * `grads[i]`); `grads` are read only. Core guarantees every written handle is owned by exactly one
+   * variable (it copies shared storage first) and appears once. See {@link OptimizerRule}.
+   */
+  optimizerUpdate(
+    rule: OptimizerRule,
+    params: readonly Operand[],
+    grads: readonly Operand[],
+    slots: readonly (readonly Operand[])[],
+  ): void;
+  /** Per-row softmax cross-entropy: float32 `logits` `[n, c]`, int32 `labels` `[n]`; out `[n]`. A label outside `[0, c)` gives NaN. */
+  sparseSoftmaxCrossEntropy(logits: Operand, labels: Operand, out: TensorInfo): Handle;
+  /** Its gradient for the logits: `dy[i] * (softmax(logits[i]) - onehot(labels[i]))`; a NaN row for a bad label. */
+  sparseSoftmaxCrossEntropyGrad(dy: Operand, logits: Operand, labels: Operand, out: TensorInfo): Handle;
 }
 
 /**

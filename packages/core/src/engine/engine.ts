@@ -238,6 +238,49 @@ export class Engine {
     return out;
   }
 
+  /**
+   * @internal Run a kernel that overwrites the storage of `targets` in place (the optional
+   * `optimizerUpdate`): the only dispatch that mutates data. A target whose storage is shared (by a
+   * reshape view, an `assign`ed tensor, another variable, or an input) is first given a private copy
+   * (copy-on-write), so no other tensor ever sees the change. Nothing is recorded on the tape.
+   */
+  runInPlace(
+    name: string,
+    targets: readonly Variable[],
+    inputs: readonly Tensor[],
+    run: (backend: Backend, targets: readonly Operand[], inputs: readonly Operand[]) => void,
+  ): void {
+    const b = this.backend;
+    const all = [...targets, ...inputs];
+    all.forEach((t, i) => {
+      t.assertLive(`${name}: ${i < targets.length ? 'variable' : 'input'}`);
+      if (t.storage.backend !== b) {
+        throw new Error(
+          `${name}: a tensor lives on backend '${t.storage.backend.name}' but the active backend is '${b.name}' (or another instance); move it explicitly with nr.moveTo(tensor)`,
+        );
+      }
+    });
+    for (const v of targets) {
+      if (v.storage.refCount === 1) continue;
+      const info = { shape: v.shape, dtype: v.dtype };
+      const begin = v.shape.map(() => 0);
+      const copy = this.makeTensor(
+        b.kernels.slice({ handle: v.storage.handle, ...info }, begin, info),
+        info,
+        b,
+      );
+      this.replaceStorage(v, copy.storage);
+      this.disposeTensor(copy);
+      this.copiesOnWrite++;
+    }
+    const op = (t: Tensor): Operand => ({ handle: t.storage.handle, shape: t.shape, dtype: t.dtype });
+    run(b, targets.map(op), inputs.map(op));
+    if (this.debug) for (const v of targets) this.checkFinite(name, v);
+  }
+
+  /** @internal Storage copies made by {@link Engine.runInPlace} because a variable's storage was shared. */
+  copiesOnWrite = 0;
+
   private checkFinite(name: string, t: Tensor): void {
     if (t.dtype !== 'float32' || !t.storage.backend.readSync) return;
     const d = t.storage.backend.readSync(t.storage.handle);

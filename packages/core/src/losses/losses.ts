@@ -5,6 +5,7 @@ import { oneHot } from '../ops/movement.js';
 import { mean, sum } from '../ops/reduce.js';
 import { broadcastTo, cast, reshape } from '../ops/shape.js';
 import { logSoftmax } from '../ops/softmax.js';
+import { sparseSoftmaxCrossEntropy } from '../ops/sparse-xent.js';
 import { abs, log, neg, square } from '../ops/unary.js';
 import { convert, fmt, op } from '../ops/util.js';
 
@@ -285,7 +286,8 @@ export function sparseCategoricalCrossentropy(config: { fromLogits?: boolean } =
     const hot = oneHot(labels, p.shape[p.rank - 1]!);
     return perExample(neg(sum(mul(hot, logP(p)), -1)));
   };
-  const fromLogits: Body = (t, x) => picked(t, x, (v) => logSoftmax(v));
+  // From logits: one fused kernel (forward and backward) on backends that have it.
+  const fromLogits: Body = (t, x) => perExample(sparseSoftmaxCrossEntropy(sparseLabels(name, t, x), x));
   const fromProbs: Body = (t, p) => picked(t, p, logProbs);
   return config.fromLogits ? makeLoss(name, fromLogits) : makeLoss(name, fromProbs, fromLogits);
 }

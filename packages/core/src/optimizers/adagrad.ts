@@ -1,3 +1,4 @@
+import type { OptimizerRule } from '../backend/optimizer-rule.js';
 import type { Tensor, Variable } from '../engine/tensor.js';
 import type { ConfigDict } from '../initializers/initializers.js';
 import { add, div, mul, sub } from '../ops/binary.js';
@@ -54,6 +55,10 @@ export class Adagrad extends Optimizer {
     const acc = slots[0]!;
     acc.assign(add(acc, square(g)));
     v.assign(sub(v, div(mul(g, lr), sqrt(add(acc, this.epsilon)))));
+  }
+
+  protected override fusedRule(lr: number): OptimizerRule {
+    return { kind: 'adagrad', lr, epsilon: this.epsilon };
   }
 
   protected override ownConfig(): ConfigDict {

@@ -1,3 +1,4 @@
+import type { OptimizerRule } from '../backend/optimizer-rule.js';
 import type { Tensor, Variable } from '../engine/tensor.js';
 import type { ConfigDict } from '../initializers/initializers.js';
 import { add, div, maximum, mul, sub } from '../ops/binary.js';
@@ -86,6 +87,13 @@ export class Adam extends Optimizer {
     v.assign(sub(v, div(mul(m, lrT), add(sqrt(second), this.epsilon))));
   }
 
+  protected override fusedRule(lr: number): OptimizerRule | null {
+    const t = this.iterations + 1;
+    const lrT = (lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+    const { beta1, beta2, epsilon, amsgrad } = this;
+    return { kind: 'adam', lrT, beta1, beta2, epsilon, amsgrad };
+  }
+
   protected override ownConfig(): ConfigDict {
     return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
   }
@@ -113,6 +121,10 @@ export class AdamW extends Adam {
   protected override updateVariable(v: Variable, g: Tensor, slots: readonly Variable[], lr: number): void {
     if (this.weightDecay > 0) v.assign(sub(v, mul(v, lr * this.weightDecay)));
     super.updateVariable(v, g, slots, lr);
+  }
+
+  protected override fusedRule(lr: number): OptimizerRule | null {
+    return this.weightDecay > 0 ? null : super.fusedRule(lr);
   }
 
   protected override ownConfig(): ConfigDict {

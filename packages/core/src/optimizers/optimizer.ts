@@ -1,3 +1,4 @@
+import type { OptimizerRule } from '../backend/optimizer-rule.js';
 import { engine } from '../engine/engine.js';
 import { shapesEqual, Tensor, Variable } from '../engine/tensor.js';
 import type { ConfigDict } from '../initializers/initializers.js';
@@ -174,6 +175,15 @@ export abstract class Optimizer {
   /** One update of `v` with the (clipped) gradient `g`; runs inside the update's tidy. */
   protected abstract updateVariable(v: Variable, g: Tensor, slots: readonly Variable[], lr: number): void;
 
+  /**
+   * This step as an {@link OptimizerRule} for a backend's fused in-place `optimizerUpdate` kernel, or
+   * null to always run {@link Optimizer.updateVariable} (the composite default). Called before
+   * `iterations` is incremented. A subclass that changes the update must override this too.
+   */
+  protected fusedRule(_lr: number): OptimizerRule | null {
+    return null;
+  }
+
   /** The optimizer's own hyper-parameters for {@link Optimizer.getConfig}. */
   protected abstract ownConfig(): ConfigDict;
 
@@ -221,8 +231,25 @@ export abstract class Optimizer {
         `${this.where}.applyGradients: the learning-rate schedule returned ${lr} at step ${this.iterations}; expected a finite number >= 0`,
       );
     }
-    engine().scoped(`${this.where}.applyGradients`, () => {
+    const e = engine();
+    const rule = typeof e.backend.kernels.optimizerUpdate === 'function' ? this.fusedRule(lr) : null;
+    e.scoped(`${this.where}.applyGradients`, () => {
       const clipped = this.clip(pairs.map((p) => p.grad));
+      if (rule) {
+        // One in-place kernel call over every parameter and its slots.
+        const params = pairs.map((p) => p.variable);
+        const slots = params.map((v) => this.slotsOf(v));
+        const n = params.length;
+        e.runInPlace('optimizerUpdate', [...params, ...slots.flat()], clipped, (b, targets, grads) => {
+          let k = n;
+          const slotOps = slots.map((s) => {
+            k += s.length;
+            return targets.slice(k - s.length, k);
+          });
+          b.kernels.optimizerUpdate!(rule, targets.slice(0, n), grads, slotOps);
+        });
+        return;
+      }
       pairs.forEach((p, i) => {
         this.updateVariable(p.variable, clipped[i]!, this.slotsOf(p.variable), lr);
       });
@@ -345,9 +372,12 @@ export abstract class Optimizer {
   /**
    * Restore weights saved by {@link Optimizer.getWeights}: the same count and shapes, so the slots must
    * exist (call {@link Optimizer.build} with the variables, in their original order, on a fresh optimizer).
-   * Reads `iterations` synchronously. The tensors are shared, not copied; the caller may dispose them.
+   * Validation errors throw at once and the slots are set at once; `iterations` is read from weight 0
+   * synchronously where the backend can (CPU, WASM) and otherwise when the returned promise resolves, so
+   * await it before the next update (as with TensorFlow.js). The tensors are shared, not copied; the
+   * caller may dispose them once the call has returned.
    */
-  setWeights(weights: readonly Tensor[]): void {
+  setWeights(weights: readonly Tensor[]): Promise<void> {
     const where = `${this.where}.setWeights`;
     this.assertLive('setWeights');
     const perVariable = [...this.slots.values()];
@@ -380,17 +410,26 @@ export abstract class Optimizer {
         k++;
       }
     });
-    let iterations: number;
-    try {
-      iterations = it.dataSync()[0]!;
-    } catch (e) {
-      throw new Error(`${where}: cannot read iterations: ${(e as Error).message}`);
+    const checked = (data: ArrayLike<number>): number => {
+      const iterations = data[0]!;
+      if (!Number.isInteger(iterations) || iterations < 0) {
+        throw new Error(`${where}: iterations must be an integer >= 0, got ${iterations}`);
+      }
+      return iterations;
+    };
+    it.assertLive(`${where}: weight 0 (iterations)`);
+    const backend = it.storage.backend;
+    if (backend.readSync) {
+      this.iterations = checked(backend.readSync(it.storage.handle));
+      for (const [slot, w] of targets) slot.assign(w);
+      return Promise.resolve();
     }
-    if (!Number.isInteger(iterations) || iterations < 0) {
-      throw new Error(`${where}: iterations must be an integer >= 0, got ${iterations}`);
-    }
+    // Start the read before returning (the caller may dispose `it`), then set the slots now.
+    const pending = it.data();
     for (const [slot, w] of targets) slot.assign(w);
-    this.iterations = iterations;
+    return pending.then((data) => {
+      this.iterations = checked(data);
+    });
   }
 
   /** Free every slot variable; the optimizer cannot be used afterwards. */

@@ -1,3 +1,4 @@
+import type { OptimizerRule } from '../backend/optimizer-rule.js';
 import type { Tensor, Variable } from '../engine/tensor.js';
 import type { ConfigDict } from '../initializers/initializers.js';
 import { add, div, mul, sub } from '../ops/binary.js';
@@ -79,6 +80,11 @@ export class RMSprop extends Optimizer {
     } else {
       v.assign(sub(v, increment));
     }
+  }
+
+  protected override fusedRule(lr: number): OptimizerRule {
+    const { rho, momentum, epsilon, centered } = this;
+    return { kind: 'rmsprop', lr, rho, momentum, epsilon, centered };
   }
 
   protected override ownConfig(): ConfigDict {

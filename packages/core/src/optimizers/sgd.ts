@@ -1,3 +1,4 @@
+import type { OptimizerRule } from '../backend/optimizer-rule.js';
 import type { Tensor, Variable } from '../engine/tensor.js';
 import type { ConfigDict } from '../initializers/initializers.js';
 import { add, mul, sub } from '../ops/binary.js';
@@ -56,6 +57,10 @@ export class SGD extends Optimizer {
     const next = sub(mul(velocity, this.momentum), step);
     velocity.assign(next);
     v.assign(add(v, this.nesterov ? sub(mul(next, this.momentum), step) : next));
+  }
+
+  protected override fusedRule(lr: number): OptimizerRule {
+    return { kind: 'sgd', lr, momentum: this.momentum, nesterov: this.nesterov };
   }
 
   protected override ownConfig(): ConfigDict {

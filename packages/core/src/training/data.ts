@@ -1,6 +1,8 @@
-import type { Tensor } from '../engine/tensor.js';
+import { engine } from '../engine/engine.js';
+import { type Tensor, Variable } from '../engine/tensor.js';
 import type { SymbolicShape } from '../layers/layer.js';
 import { fmtShape } from '../layers/layer.js';
+import { sum } from '../ops/reduce.js';
 
 /**
  * The course's three gradient-descent regimes: `'batch'` (one update per epoch over the whole set),
@@ -38,19 +40,62 @@ export function batchSizeFor(mode: GradientDescentMode, batchSize: number | unde
   return b;
 }
 
-/** @internal Throw naming the argument and position of the first NaN or infinity. */
+/** Tensors already found finite (tensors are immutable; variables are never cached). */
+const verifiedFinite = new WeakSet<Tensor>();
+
+/**
+ * @internal Throw naming the argument and position of the first NaN or infinity. Cheap: one sum on the
+ * device and a 4-byte read (the sum is finite unless a value is not, or it overflows); the data is read
+ * back only to locate a bad value. A tensor found finite is remembered, so repeated `fit` calls on the
+ * same data cost nothing.
+ */
 export async function checkFinite(t: Tensor, what: string): Promise<void> {
-  if (t.dtype !== 'float32') return;
-  const d = await t.data();
+  if (t.dtype !== 'float32' || t.size === 0 || verifiedFinite.has(t)) return;
+  const total = engine().scoped('checkFinite', () => sum(t));
+  const s = (await total.data())[0]!;
+  total.dispose();
+  if (!Number.isFinite(s)) {
+    const d = await t.data();
+    for (let i = 0; i < d.length; i++) {
+      const v = d[i]!;
+      if (!Number.isFinite(v)) {
+        const row = t.shape.length > 0 && t.shape[0]! > 0 ? Math.floor(i / (t.size / t.shape[0]!)) : 0;
+        throw new Error(
+          `${what} contains ${v} at flat index ${i} (example ${row}); clean the data before training`,
+        );
+      }
+    }
+  }
+  if (!(t instanceof Variable)) verifiedFinite.add(t);
+}
+
+/** Label tensors already checked, with the class count they were checked against. */
+const verifiedLabels = new WeakMap<Tensor, number>();
+
+/**
+ * @internal For a sparse loss, check on the host, once per label tensor, that every label is a whole
+ * number in `[0, classes)`, naming the loss and the offending label. The fused loss kernels then never
+ * need to read labels back (on WebGPU they could not), and give NaN rather than a wrong loss if called
+ * directly with a bad label.
+ */
+export async function checkSparseLabels(
+  y: Tensor,
+  classes: number | null | undefined,
+  lossName: string,
+  what: string,
+): Promise<void> {
+  if (typeof classes !== 'number' || verifiedLabels.get(y) === classes || y.size === 0) return;
+  const d = await y.data();
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
-    if (!Number.isFinite(v)) {
-      const row = t.shape.length > 0 && t.shape[0]! > 0 ? Math.floor(i / (t.size / t.shape[0]!)) : 0;
+    if (!Number.isInteger(v) || v < 0 || v >= classes) {
+      const row = y.shape[0]! > 0 ? Math.floor(i / (y.size / y.shape[0]!)) : 0;
       throw new Error(
-        `${what} contains ${v} at flat index ${i} (example ${row}); clean the data before training`,
+        `${what}: loss '${lossName}' got label ${v} at flat index ${i} (example ${row}) of y [${y.shape.join(', ')}]; expected a class index in [0, ${classes})`,
       );
     }
   }
+  if (!(y instanceof Variable)) verifiedLabels.set(y, classes);
 }
 
 /** @internal Check labels against the model's output shape for the given loss. */

@@ -12,6 +12,7 @@ import type { Optimizer } from '../optimizers/index.js';
 import {
   batchSizeFor,
   checkFinite,
+  checkSparseLabels,
   checkTargets,
   exampleWeights,
   type GradientDescentMode,
@@ -139,7 +140,10 @@ export async function fitModel(model: FitModel, x: Tensor, y: Tensor, args: FitA
   const split = args.validationSplit ?? 0;
   if (!(split >= 0 && split < 1)) throw new Error(`fit: validationSplit must be in [0, 1), got ${split}`);
   await checkFinite(x, 'fit: x');
-  await checkFinite(y, 'fit: y');
+  if (/sparse/i.test(lossFn.lossName)) {
+    const classes = model.outputShape[model.outputShape.length - 1];
+    await checkSparseLabels(y, classes, lossFn.lossName, 'fit: y');
+  } else await checkFinite(y, 'fit: y');
   const n = x.shape[0]!;
   const nVal = args.validationData ? 0 : Math.floor(n * split);
   const nTrain = n - nVal;
@@ -245,6 +249,10 @@ export async function evaluateModel(
 ): Promise<Logs> {
   const { lossFn } = compiled(model, 'evaluate');
   checkPair(model, x, y, 'evaluate', lossFn.lossName);
+  if (/sparse/i.test(lossFn.lossName)) {
+    const classes = model.outputShape[model.outputShape.length - 1];
+    await checkSparseLabels(y, classes, lossFn.lossName, 'evaluate: y');
+  }
   const n = x.shape[0]!;
   const batchSize = args.batchSize ?? 32;
   if (!Number.isInteger(batchSize) || batchSize < 1)
