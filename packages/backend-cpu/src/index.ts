@@ -33,6 +33,7 @@ import { gather } from './kernels/gather.js';
 import { matmul } from './kernels/matmul.js';
 import { pad } from './kernels/pad.js';
 import { avgPool, avgPoolGrad, maxPool, maxPoolGrad } from './kernels/pool.js';
+import { gruSequence, gruSequenceGrad, lstmSequence, lstmSequenceGrad } from './kernels/recurrent.js';
 import { reduce } from './kernels/reduce.js';
 import { unsortedSegmentSum } from './kernels/segment.js';
 import { slice } from './kernels/slice.js';
@@ -173,6 +174,11 @@ export function createCpuBackend(options: CpuOptions, rt: Runtime | null): CpuBa
     softmax: (x, out) => make(softmax(input(x), out), out),
     logSoftmax: (x, out) => make(logSoftmax(input(x), out), out),
     unsortedSegmentSum: (x, ids, num, out) => make(unsortedSegmentSum(input(x), input(ids), num, out), out),
+    lstmSequence: (x, u, info, out) => make(lstmSequence(input(x), input(u), info), out),
+    lstmSequenceGrad: (d, p, u, info, out) => make(lstmSequenceGrad(input(d), input(p), input(u), info), out),
+    gruSequence: (x, u, rb, info, out) =>
+      make(gruSequence(input(x), input(u), rb ? input(rb) : null, info), out),
+    gruSequenceGrad: (d, p, u, info, out) => make(gruSequenceGrad(input(d), input(p), input(u), info), out),
   };
 
   const threads = rt?.canThread ? (options.threads ?? coreCount()) : 1;

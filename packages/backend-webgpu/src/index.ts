@@ -39,6 +39,12 @@ export type { DeviceOptions } from './device.js';
 export { Runtime } from './runtime.js';
 export type { GpuRecord } from './storage.js';
 
+/** The fused kernels this backend runs natively; the recurrent sequence kernels run core's composites. */
+type NativeFused = Omit<
+  FusedKernels,
+  'lstmSequence' | 'lstmSequenceGrad' | 'gruSequence' | 'gruSequenceGrad'
+>;
+
 /**
  * The WebGPU backend: every required and fused kernel, asynchronous reads only, plus access to the
  * device and the command runtime.
@@ -51,7 +57,7 @@ export type { GpuRecord } from './storage.js';
  */
 export interface WebGpuBackend extends Backend {
   readonly name: 'webgpu';
-  readonly kernels: RequiredKernels & FusedKernels;
+  readonly kernels: RequiredKernels & NativeFused;
   /** The device the kernels run on. */
   readonly device: GPUDevice;
   /** Command batching, pipeline cache and buffer pool of this backend. */
@@ -92,7 +98,7 @@ export async function webgpu(options: DeviceOptions = {}): Promise<WebGpuBackend
     if (lost !== null) throw new Error(`webgpu: the device was lost (${lost}); create a new backend`);
   };
 
-  const kernels: RequiredKernels & FusedKernels = {
+  const kernels: RequiredKernels & NativeFused = {
     unary: (op, x, out) => unary(ctx, op, x, out),
     binary: (op, a, b, out) => binary(ctx, op, a, b, out),
     where: (c, a, b, out) => where(ctx, c, a, b, out),

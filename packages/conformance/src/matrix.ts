@@ -43,6 +43,10 @@ export const KERNEL_KINDS: Readonly<Record<KernelName, 'required' | 'fused'>> = 
   softmax: 'fused',
   logSoftmax: 'fused',
   unsortedSegmentSum: 'fused',
+  lstmSequence: 'fused',
+  lstmSequenceGrad: 'fused',
+  gruSequence: 'fused',
+  gruSequenceGrad: 'fused',
 };
 
 /**
@@ -162,7 +166,22 @@ const FUSED_PROBES: Readonly<Record<keyof FusedKernels, () => unknown>> = {
   softmax: () => nr.softmax([1, 2]),
   logSoftmax: () => nr.logSoftmax([1, 2]),
   unsortedSegmentSum: () => nr.unsortedSegmentSum([1, 2], [0, 0], 1),
+  lstmSequence: () => rnnProbe(() => nr.layers.lstm({ units: 2 }), false),
+  lstmSequenceGrad: () => rnnProbe(() => nr.layers.lstm({ units: 2 }), true),
+  gruSequence: () => rnnProbe(() => nr.layers.gru({ units: 2 }), false),
+  gruSequenceGrad: () => rnnProbe(() => nr.layers.gru({ units: 2 }), true),
 };
+
+/** Run a recurrent layer on a `[1, 2, 3]` input (and differentiate it), then dispose the layer. */
+function rnnProbe(make: () => nr.Layer, grad: boolean): unknown {
+  const layer = make();
+  try {
+    const x = nr.ones([1, 2, 3]);
+    return grad ? nr.grad((v) => nr.sum(layer.apply(v)))(x) : layer.apply(x);
+  } finally {
+    layer.dispose();
+  }
+}
 
 /**
  * Register the `matrix` group: the matrix reports a fused kernel as native when the backend's table has

@@ -8,9 +8,9 @@ import {
   initializerConfig,
 } from '../../initializers/initializers.js';
 import { add } from '../../ops/binary.js';
-import { zeros } from '../../ops/creation.js';
+import { tensor1d, zeros } from '../../ops/creation.js';
 import { matMul } from '../../ops/matmul.js';
-import { split, stack } from '../../ops/movement.js';
+import { gather, slice, split, stack } from '../../ops/movement.js';
 import { cast, reshape } from '../../ops/shape.js';
 import type { Regularizer } from '../../regularizers/regularizers.js';
 import {
@@ -175,6 +175,15 @@ export abstract class RNNBase extends Layer {
    */
   protected abstract makeStep(): (xw: Tensor, states: Tensor[]) => Tensor[];
 
+  /**
+   * Run the whole sequence as one fused op when the active backend has the kernels and the activations are
+   * the standard ones: given `xw [batch, time, k*units]`, return `packed [batch, time, K*units]` whose first
+   * block is `h` at the time each step read (see `RnnSequenceInfo`). Null: use the unrolled loop.
+   */
+  protected fusedSequence(_xw: Tensor): Tensor | null {
+    return null;
+  }
+
   /** Rank must be 3 and, once built, the feature dimension must match. */
   protected override checkInputShape(inputShape: SymbolicShape): void {
     const where = `${this.className} '${this.name}'`;
@@ -240,6 +249,8 @@ export abstract class RNNBase extends Layer {
       let xw = matMul(reshape(x, [batch * time, features]), this.kernel);
       const b = this.inputBias();
       if (b) xw = add(xw, b);
+      const fused = this.fusedSequence(reshape(xw, [batch, time, n]));
+      if (fused) return this.outputOf(fused, batch, time);
       const perStep = unstackTime(reshape(xw, [batch, time, n]));
       const step = this.makeStep();
       let states: Tensor[] = [];
@@ -252,6 +263,23 @@ export abstract class RNNBase extends Layer {
       }
       return this.returnSequences ? stack(outputs, 1) : states[0]!;
     });
+  }
+
+  /** The layer's output from a fused op's `packed` result (`h` is its first block, stored by time). */
+  private outputOf(packed: Tensor, batch: number, time: number): Tensor {
+    const u = this.units;
+    if (!this.returnSequences) {
+      const last = this.goBackwards ? 0 : time - 1;
+      return reshape(slice(packed, [0, last, 0], [batch, 1, u]), [batch, u]);
+    }
+    const h = slice(packed, [0, 0, 0], [batch, time, u]);
+    if (!this.goBackwards || time === 1) return h;
+    // The returned sequence is in processing order: reverse the time axis.
+    const order = tensor1d(
+      Array.from({ length: time }, (_, i) => time - 1 - i),
+      'int32',
+    );
+    return gather(h, order, 1);
   }
 
   override getConfig(): ConfigDict {

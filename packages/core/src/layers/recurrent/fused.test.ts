@@ -1,0 +1,111 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { cpu } from '../../../../backend-cpu/src/index.js';
+import type { Backend } from '../../backend/types.js';
+import * as nr from '../../index.js';
+
+const RECURRENT = new Set(['lstmSequence', 'lstmSequenceGrad', 'gruSequence', 'gruSequenceGrad']);
+
+/** The same backend without its fused recurrent kernels: the layers then run their unrolled loop. */
+function unrolled(b: Backend): Backend {
+  const kernels = new Proxy(b.kernels, {
+    get: (t, p) => (typeof p === 'string' && RECURRENT.has(p) ? undefined : Reflect.get(t, p, t)),
+  });
+  return new Proxy(b, {
+    get: (t, p) => {
+      if (p === 'kernels') return kernels;
+      const v: unknown = Reflect.get(t, p, t);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+    },
+  });
+}
+
+type Kind = 'lstm' | 'gru' | 'gru-resetAfter';
+
+/** Train a small model for 3 Adam steps and return its weights (and the final predictions) as host arrays. */
+async function train(
+  backend: Backend,
+  kind: Kind,
+  opts: { returnSequences: boolean; goBackwards: boolean; batch: number; time: number },
+): Promise<number[][]> {
+  await nr.setBackend(backend);
+  nr.seed(42);
+  const args = { units: 5, returnSequences: opts.returnSequences, goBackwards: opts.goBackwards };
+  const rnn =
+    kind === 'lstm'
+      ? nr.layers.lstm({ ...args, inputShape: [opts.time, 3] })
+      : nr.layers.gru({ ...args, resetAfter: kind === 'gru-resetAfter', inputShape: [opts.time, 3] });
+  const model = nr.sequential({
+    layers: [rnn, ...(opts.returnSequences ? [nr.layers.flatten()] : []), nr.layers.dense({ units: 2 })],
+  });
+  model.compile({ optimizer: nr.optimizers.adam(0.05), loss: 'meanSquaredError' });
+  const x = nr.randomNormal([opts.batch * 3, opts.time, 3]);
+  const y = nr.randomNormal([opts.batch * 3, 2]);
+  const before = nr.memory().numTensors;
+  await model.fit(x, y, { epochs: 1, batchSize: opts.batch, shuffle: false, verbose: 0 });
+  expect(nr.memory().numTensors).toBe(before);
+  const pred = model.predict(x) as nr.Tensor;
+  const out = [...model.getWeights(), pred].map((t) => Array.from(t.dataSync()));
+  nr.dispose([x, y, pred]);
+  model.dispose();
+  return out;
+}
+
+const fast = cpu();
+const reference = cpu({ fast: false });
+afterAll(() => fast.shutdown());
+
+describe('fused LSTM/GRU sequence kernels', () => {
+  const cases: [Kind, boolean, boolean, number, number][] = [
+    ['lstm', false, false, 4, 6],
+    ['lstm', true, true, 2, 5],
+    ['lstm', false, true, 1, 1],
+    ['gru', false, false, 4, 6],
+    ['gru', true, true, 1, 4],
+    ['gru-resetAfter', false, true, 3, 5],
+    ['gru-resetAfter', true, false, 2, 1],
+  ];
+  it.each(cases)(
+    '%s (returnSequences %s, goBackwards %s, batch %i, time %i): fused == unrolled after 3 Adam steps (1e-5)',
+    async (kind, returnSequences, goBackwards, batch, time) => {
+      const opts = { returnSequences, goBackwards, batch, time };
+      for (const b of [fast, reference]) {
+        const want = await train(unrolled(b), kind, opts);
+        const got = await train(b, kind, opts);
+        expect(got.length).toBe(want.length);
+        got.forEach((g, i) => {
+          const worst = Math.max(...g.map((v, j) => Math.abs(v - want[i]![j]!)));
+          expect(worst, `array ${i} on ${b === fast ? 'fast' : 'reference'} cpu`).toBeLessThan(1e-5);
+        });
+      }
+    },
+  );
+
+  it('runs one kernel per sequence (no per-step ops) and rejects malformed operands by op name', async () => {
+    await nr.setBackend(fast);
+    const calls: string[] = [];
+    const spy = new Proxy(fast.kernels, {
+      get: (t, p) => {
+        const v: unknown = Reflect.get(t, p, t);
+        if (typeof v !== 'function') return v;
+        return (...a: unknown[]) => {
+          calls.push(String(p));
+          return (v as (...a: unknown[]) => unknown)(...a);
+        };
+      },
+    });
+    const spied = new Proxy(fast, { get: (t, p) => (p === 'kernels' ? spy : Reflect.get(t, p, t)) });
+    await nr.setBackend(spied);
+    const layer = nr.layers.lstm({ units: 4 });
+    const x = nr.ones([2, 30, 3]);
+    layer.apply(x).dispose(); // builds
+    calls.length = 0;
+    const { value, grads } = nr.variableGrads(() => nr.sum(layer.apply(x)));
+    nr.dispose([value, Object.values(grads)]);
+    expect(calls.filter((c) => c === 'lstmSequence').length).toBe(1);
+    expect(calls.filter((c) => c === 'lstmSequenceGrad').length).toBe(1);
+    expect(calls.length).toBeLessThan(30); // the unrolled loop runs > 10 kernels per step
+    layer.dispose();
+    x.dispose();
+    await nr.setBackend(fast);
+  });
+});
