@@ -22,6 +22,7 @@ import { type Parallelism, runGemm } from './gemm.js';
 import { HeapRecord } from './heap.js';
 import { BINARY_CODES, REDUCE_CODES, type TaskName, UNARY_CODES } from './layout.js';
 import { concatBytes, gatherBytes, padBytes, sliceBytes } from './movement.js';
+import { fastRecurrent } from './recurrent.js';
 import type { Runtime } from './runtime.js';
 
 type Table = RequiredKernels & FusedKernels;
@@ -262,5 +263,26 @@ export function fastKernels(
         if (size > 0 && n > 0) k.softmaxRows(1, ptr(x), o, size / n, n);
       });
     },
+
+    lstmSequence: (x, u, info, out) =>
+      produce(out, (o) => {
+        if (!empty(out)) fastRecurrent(rt, 'lstm', { a: ptr(x), p: 0, u: ptr(u), rb: 0, out: o }, info, par);
+      }),
+    lstmSequenceGrad: (d, p, u, info, out) =>
+      produce(out, (o) => {
+        if (empty(out)) return;
+        fastRecurrent(rt, 'lstmGrad', { a: ptr(d), p: ptr(p), u: ptr(u), rb: 0, out: o }, info, par);
+      }),
+    gruSequence: (x, u, rb, info, out) =>
+      produce(out, (o) => {
+        if (empty(out)) return;
+        const ptrs = { a: ptr(x), p: 0, u: ptr(u), rb: rb ? ptr(rb) : 0, out: o };
+        fastRecurrent(rt, 'gru', ptrs, info, par);
+      }),
+    gruSequenceGrad: (d, p, u, info, out) =>
+      produce(out, (o) => {
+        if (empty(out)) return;
+        fastRecurrent(rt, 'gruGrad', { a: ptr(d), p: ptr(p), u: ptr(u), rb: 0, out: o }, info, par);
+      }),
   };
 }
