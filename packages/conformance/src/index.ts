@@ -47,6 +47,7 @@ import { registerOracle } from './oracle.js';
 import { registerMovementOracle } from './oracle-movement.js';
 import { registerNnOracle } from './oracle-nn.js';
 import { registerReadback } from './readback.js';
+import { registerRecurrent } from './recurrent.js';
 import { registerTraining } from './training.js';
 
 export type { TestContext, Tolerances } from './harness.js';
@@ -144,6 +145,7 @@ export function runConformance(
     registerTraining(suite);
     registerComposites(suite);
     registerDispatchTests(suite);
+    registerRecurrent(suite);
 
     const unknown = [...Object.keys(options.knownGaps ?? {}), ...Object.keys(tests ?? {})].filter(
       (id) => !suite.testIds.has(id),

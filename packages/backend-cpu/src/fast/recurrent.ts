@@ -1,14 +1,19 @@
 /**
  * Fast LSTM and GRU sequence kernels on WebAssembly memory: per time step, the recurrent products go to the
- * SIMD GEMM (reading the previous state straight out of the `packed` output through its row stride), and
- * the gate math runs in one tight loop over a float32 view. Scratch is allocated once per call, outside the
+ * SIMD GEMM (reading the previous state straight out of the `packed` output through its row stride), the
+ * activations to the SIMD elementwise kernels over contiguous scratch, and the rest of the gate math runs in
+ * tight loops over a float32 view. Scratch is allocated once per call, outside the
  * time loop. Same layouts and results (within float32 rounding) as `kernels/recurrent.ts`.
  *
  * @packageDocumentation
  */
 import type { RnnSequenceInfo } from '@neurona/core';
 import { type Parallelism, runGemm } from './gemm.js';
+import { UNARY_CODES } from './layout.js';
 import type { Runtime } from './runtime.js';
+
+const SIGMOID = UNARY_CODES.sigmoid!;
+const TANH = UNARY_CODES.tanh!;
 
 /** Addresses (bytes) of the operands of one sequence kernel. */
 interface Ptrs {
@@ -43,8 +48,8 @@ export function fastRecurrent(
   par: Parallelism,
 ): void {
   const { batch: B, units: n } = info;
-  // Scratch: up to three [batch, 3u] blocks (gate products, carried gradients).
-  const bytes = 9 * B * n * 4;
+  // Scratch: gate products and activations (LSTM forward: 14 [batch, u] blocks), carried gradients.
+  const bytes = 14 * B * n * 4;
   const scratch = rt.heap.alloc(bytes);
   try {
     const run = { lstm: lstmForward, lstmGrad: lstmBackward, gru: gruForward, gruGrad: gruBackward }[kind];
@@ -69,8 +74,13 @@ type Gemm = (
   accumulate: boolean,
 ) => void;
 
-/** A strided float32 GEMM `C (+)= A·B` (addresses in bytes, strides in elements). */
-function gemmOn(rt: Runtime, par: Parallelism): Gemm {
+/**
+ * A strided float32 GEMM `C (+)= A·B` (addresses in bytes, strides in elements). The per-step products are
+ * small (LSTM 64 units, batch 32: 2^19 multiply-adds, a few microseconds): waking workers would cost more
+ * than it saves, so they run on the calling thread whatever the backend's threshold.
+ */
+function gemmOn(rt: Runtime, _par: Parallelism): Gemm {
+  const par: Parallelism = { threads: 1, threshold: Number.POSITIVE_INFINITY };
   return (a, aRs, aCs, b, bRs, bCs, c, ldc, M, N, K, accumulate) =>
     runGemm(
       rt,
@@ -90,33 +100,55 @@ function lstmForward(
   const G = 4 * n;
   const K = 7 * n;
   const gemm = gemmOn(rt, par);
+  const k = rt.kernels;
+  const z = scratch; // [B, 4u] pre-activations
+  const sg = z + B * G * 4; // [B, 4u] sigmoid of z
+  const th = sg + B * G * 4; // [B, 4u] tanh of z
+  const cs = th + B * G * 4; // [B, u] c
+  const tcs = cs + B * n * 4; // [B, u] tanh(c)
   for (let s = 0; s < T; s++) {
     const t = timeOf(info, s);
     const tp = s > 0 ? timeOf(info, s - 1) : -1;
-    // z = h_prev·U into scratch [B, 4u] (rows of h_prev are T·K apart in packed)
-    if (tp >= 0) gemm(ptrs.out + tp * K * 4, T * K, 1, ptrs.u, G, 1, scratch, G, B, G, n, false);
-    const f = rt.heap.f32();
-    const z0 = scratch >> 2;
+    // z = h_prev·U (rows of h_prev are T·K apart in packed), then + x·W + b
+    if (tp >= 0) gemm(ptrs.out + tp * K * 4, T * K, 1, ptrs.u, G, 1, z, G, B, G, n, false);
+    let f = rt.heap.f32();
     for (let b = 0; b < B; b++) {
       const x = (ptrs.a >> 2) + (b * T + t) * G;
-      const z = z0 + b * G;
+      const zb = (z >> 2) + b * G;
+      if (tp >= 0) for (let j = 0; j < G; j++) f[zb + j]! += f[x + j]!;
+      else for (let j = 0; j < G; j++) f[zb + j] = f[x + j]!;
+    }
+    k.unaryF32(SIGMOID, z, sg, B * G);
+    k.unaryF32(TANH, z, th, B * G);
+    f = rt.heap.f32();
+    for (let b = 0; b < B; b++) {
+      const sb = (sg >> 2) + b * G;
+      const tb = (th >> 2) + b * G;
       const po = (ptrs.out >> 2) + (b * T + t) * K;
       const pp = (ptrs.out >> 2) + (b * T + tp) * K;
+      const cb = (cs >> 2) + b * n;
       for (let m = 0; m < n; m++) {
-        const r = tp >= 0;
-        const i = 1 / (1 + Math.exp(-(f[x + m]! + (r ? f[z + m]! : 0))));
-        const fg = 1 / (1 + Math.exp(-(f[x + n + m]! + (r ? f[z + n + m]! : 0))));
-        const g = Math.tanh(f[x + 2 * n + m]! + (r ? f[z + 2 * n + m]! : 0));
-        const o = 1 / (1 + Math.exp(-(f[x + 3 * n + m]! + (r ? f[z + 3 * n + m]! : 0))));
-        const c = fg * (r ? f[pp + n + m]! : 0) + i * g;
-        const tc = Math.tanh(c);
-        f[po + m] = o * tc;
+        const i = f[sb + m]!;
+        const fg = f[sb + n + m]!;
+        const g = f[tb + 2 * n + m]!;
+        const c = fg * (tp >= 0 ? f[pp + n + m]! : 0) + i * g;
+        f[cb + m] = c;
         f[po + n + m] = c;
         f[po + 2 * n + m] = i;
         f[po + 3 * n + m] = fg;
         f[po + 4 * n + m] = g;
-        f[po + 5 * n + m] = o;
+        f[po + 5 * n + m] = f[sb + 3 * n + m]!;
+      }
+    }
+    k.unaryF32(TANH, cs, tcs, B * n);
+    f = rt.heap.f32();
+    for (let b = 0; b < B; b++) {
+      const po = (ptrs.out >> 2) + (b * T + t) * K;
+      const tb = (tcs >> 2) + b * n;
+      for (let m = 0; m < n; m++) {
+        const tc = f[tb + m]!;
         f[po + 6 * n + m] = tc;
+        f[po + m] = f[po + 5 * n + m]! * tc;
       }
     }
   }
@@ -173,47 +205,67 @@ function gruForward(rt: Runtime, ptrs: Ptrs, info: RnnSequenceInfo, par: Paralle
   const G = 3 * n;
   const K = 5 * n;
   const gemm = gemmOn(rt, par);
-  const inner = scratch; // [B, 3u] (resetAfter) or [B, 2u]
-  const ah = scratch + B * G * 4; // [B, u]: (r⊙h_prev)·U_h
+  const k = rt.kernels;
   const cols = resetAfter ? G : 2 * n;
+  const inner = scratch; // [B, cols]: h_prev·U (z, r and, with resetAfter, h blocks)
+  const zr = inner + B * G * 4; // [B, 2u] z and r pre-activations
+  const sg = zr + 2 * B * n * 4; // [B, 2u] their sigmoid
+  const ah = sg + 2 * B * n * 4; // [B, u]: (r⊙h_prev)·U_h
+  const pre = ah + B * n * 4; // [B, u] candidate pre-activation
+  const cand = pre + B * n * 4; // [B, u] its tanh
+  const rb = ptrs.rb >> 2;
   for (let s = 0; s < T; s++) {
     const t = timeOf(info, s);
     const tp = s > 0 ? timeOf(info, s - 1) : -1;
-    const r0 = tp >= 0;
-    if (r0) gemm(ptrs.out + tp * K * 4, T * K, 1, ptrs.u, G, 1, inner, cols, B, cols, n, false);
+    const has = tp >= 0;
+    if (has) gemm(ptrs.out + tp * K * 4, T * K, 1, ptrs.u, G, 1, inner, cols, B, cols, n, false);
     let f = rt.heap.f32();
-    const rb = ptrs.rb >> 2;
     for (let b = 0; b < B; b++) {
       const x = (ptrs.a >> 2) + (b * T + t) * G;
-      const z = (inner >> 2) + b * cols;
+      const ib = (inner >> 2) + b * cols;
+      const zb = (zr >> 2) + b * 2 * n;
+      for (let j = 0; j < 2 * n; j++) f[zb + j] = f[x + j]! + (has ? f[ib + j]! : 0) + (rb ? f[rb + j]! : 0);
+    }
+    k.unaryF32(SIGMOID, zr, sg, 2 * B * n);
+    f = rt.heap.f32();
+    for (let b = 0; b < B; b++) {
+      const sb = (sg >> 2) + b * 2 * n;
+      const ib = (inner >> 2) + b * cols;
       const po = (ptrs.out >> 2) + (b * T + t) * K;
       const pp = (ptrs.out >> 2) + (b * T + tp) * K;
       for (let m = 0; m < n; m++) {
-        const bz = rb ? f[rb + m]! : 0;
-        const br = rb ? f[rb + n + m]! : 0;
-        const zg = 1 / (1 + Math.exp(-(f[x + m]! + (r0 ? f[z + m]! : 0) + bz)));
-        const rg = 1 / (1 + Math.exp(-(f[x + n + m]! + (r0 ? f[z + n + m]! : 0) + br)));
-        f[po + n + m] = zg;
-        f[po + 2 * n + m] = rg;
-        if (resetAfter) f[po + 4 * n + m] = (r0 ? f[z + 2 * n + m]! : 0) + (rb ? f[rb + 2 * n + m]! : 0);
-        else f[po + 4 * n + m] = r0 ? rg * f[pp + m]! : 0;
+        const r = f[sb + n + m]!;
+        f[po + n + m] = f[sb + m]!;
+        f[po + 2 * n + m] = r;
+        if (resetAfter) f[po + 4 * n + m] = (has ? f[ib + 2 * n + m]! : 0) + (rb ? f[rb + 2 * n + m]! : 0);
+        else f[po + 4 * n + m] = has ? r * f[pp + m]! : 0;
       }
     }
-    if (!resetAfter && r0) {
+    if (!resetAfter && has) {
       gemm(ptrs.out + (t * K + 4 * n) * 4, T * K, 1, ptrs.u + 2 * n * 4, G, 1, ah, n, B, n, n, false);
       f = rt.heap.f32();
     }
     for (let b = 0; b < B; b++) {
       const x = (ptrs.a >> 2) + (b * T + t) * G;
       const po = (ptrs.out >> 2) + (b * T + t) * K;
-      const pp = (ptrs.out >> 2) + (b * T + tp) * K;
       const a = (ah >> 2) + b * n;
+      const q = (pre >> 2) + b * n;
       for (let m = 0; m < n; m++) {
-        const rec = resetAfter ? f[po + 2 * n + m]! * f[po + 4 * n + m]! : r0 ? f[a + m]! : 0;
-        const cand = Math.tanh(f[x + 2 * n + m]! + rec);
-        const hp = r0 ? f[pp + m]! : 0;
-        f[po + 3 * n + m] = cand;
-        f[po + m] = cand + f[po + n + m]! * (hp - cand);
+        const rec = resetAfter ? f[po + 2 * n + m]! * f[po + 4 * n + m]! : has ? f[a + m]! : 0;
+        f[q + m] = f[x + 2 * n + m]! + rec;
+      }
+    }
+    k.unaryF32(TANH, pre, cand, B * n);
+    f = rt.heap.f32();
+    for (let b = 0; b < B; b++) {
+      const po = (ptrs.out >> 2) + (b * T + t) * K;
+      const pp = (ptrs.out >> 2) + (b * T + tp) * K;
+      const cb = (cand >> 2) + b * n;
+      for (let m = 0; m < n; m++) {
+        const c = f[cb + m]!;
+        const hp = has ? f[pp + m]! : 0;
+        f[po + 3 * n + m] = c;
+        f[po + m] = c + f[po + n + m]! * (hp - c);
       }
     }
   }
