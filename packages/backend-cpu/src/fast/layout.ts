@@ -277,6 +277,46 @@ export interface KernelExports {
     acc: number,
     o: number,
   ): void;
+  lstmGates(
+    x: number,
+    xRs: number,
+    z: number,
+    hasZ: number,
+    p: number,
+    pp: number,
+    pRs: number,
+    hasPrev: number,
+    rows: number,
+    n: number,
+  ): void;
+  gruGates(
+    x: number,
+    xRs: number,
+    inner: number,
+    innerRs: number,
+    hasInner: number,
+    rb: number,
+    p: number,
+    pp: number,
+    pRs: number,
+    hasPrev: number,
+    resetAfter: number,
+    rows: number,
+    n: number,
+  ): void;
+  gruCandidate(
+    x: number,
+    xRs: number,
+    ah: number,
+    hasAh: number,
+    p: number,
+    pp: number,
+    pRs: number,
+    hasPrev: number,
+    resetAfter: number,
+    rows: number,
+    n: number,
+  ): void;
 }
 
 /**

@@ -106,6 +106,18 @@ function lstmForward(
   const th = sg + B * G * 4; // [B, 4u] tanh of z
   const cs = th + B * G * 4; // [B, u] c
   const tcs = cs + B * n * 4; // [B, u] tanh(c)
+  if (n % 4 === 0) {
+    // Gate math in one SIMD pass per step.
+    for (let s = 0; s < T; s++) {
+      const t = timeOf(info, s);
+      const has = s > 0 ? 1 : 0;
+      const pt = ptrs.out + t * K * 4;
+      const pp = has ? ptrs.out + timeOf(info, s - 1) * K * 4 : pt;
+      if (has) gemm(pp, T * K, 1, ptrs.u, G, 1, z, G, B, G, n, false);
+      k.lstmGates(ptrs.a + t * G * 4, T * G, z, has, pt, pp, T * K, has, B, n);
+    }
+    return;
+  }
   for (let s = 0; s < T; s++) {
     const t = timeOf(info, s);
     const tp = s > 0 ? timeOf(info, s - 1) : -1;
@@ -214,6 +226,22 @@ function gruForward(rt: Runtime, ptrs: Ptrs, info: RnnSequenceInfo, par: Paralle
   const pre = ah + B * n * 4; // [B, u] candidate pre-activation
   const cand = pre + B * n * 4; // [B, u] its tanh
   const rb = ptrs.rb >> 2;
+  if (n % 4 === 0) {
+    // Gate math in two SIMD passes per step.
+    for (let s = 0; s < T; s++) {
+      const t = timeOf(info, s);
+      const has = s > 0 ? 1 : 0;
+      const pt = ptrs.out + t * K * 4;
+      const pp = has ? ptrs.out + timeOf(info, s - 1) * K * 4 : pt;
+      const x = ptrs.a + t * G * 4;
+      if (has) gemm(pp, T * K, 1, ptrs.u, G, 1, inner, cols, B, cols, n, false);
+      k.gruGates(x, T * G, inner, cols, has, ptrs.rb, pt, pp, T * K, has, resetAfter ? 1 : 0, B, n);
+      const product = !resetAfter && has ? 1 : 0;
+      if (product) gemm(pt + 4 * n * 4, T * K, 1, ptrs.u + 2 * n * 4, G, 1, ah, n, B, n, n, false);
+      k.gruCandidate(x, T * G, ah, product, pt, pp, T * K, has, resetAfter ? 1 : 0, B, n);
+    }
+    return;
+  }
   for (let s = 0; s < T; s++) {
     const t = timeOf(info, s);
     const tp = s > 0 ? timeOf(info, s - 1) : -1;
