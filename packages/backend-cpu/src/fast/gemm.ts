@@ -224,3 +224,66 @@ function splitK(rt: Runtime, s: GemmSpec, threads: number): void {
     rt.heap.free(scratch, scratchBytes);
   }
 }
+
+/**
+ * A right-hand matrix packed once for many single-threaded products `C (+)= A·B` with the same B (the
+ * recurrent kernels multiply by the same weights at every time step). `free` returns the packed panels.
+ *
+ * @example
+ * ```ts
+ * const u = prepackB(rt, { b, bRs: N, bCs: 1, K, N });
+ * u.run(a, K, c, N, M, false);
+ * u.free();
+ * ```
+ */
+export interface PrepackedB {
+  /** `C (+)= A·B` for `M` rows of A (row stride `aRs`, unit column stride) into C (row stride `ldc`). */
+  run(a: number, aRs: number, c: number, ldc: number, M: number, accumulate: boolean): void;
+  free(): void;
+}
+
+/**
+ * Pack B (element (k, j) at `b + (k * bRs + j * bCs) * 4`, `K` x `N`) once; see {@link PrepackedB}.
+ *
+ * @example
+ * ```ts
+ * const u = prepackB(rt, { b, bRs: N, bCs: 1, K, N });
+ * ```
+ */
+export function prepackB(
+  rt: Runtime,
+  B: {
+    readonly b: number;
+    readonly bRs: number;
+    readonly bCs: number;
+    readonly K: number;
+    readonly N: number;
+  },
+): PrepackedB {
+  const { K, N } = B;
+  const nBlock = roundUp(N, BLOCK.NR);
+  const spec = { M: 1, N, K, batch: 1, a: 0, aRs: K, aCs: 1, aBatch: 0, c: 0, ldc: N, cBatch: 0 };
+  const w = writeGemmSpec(rt, { ...spec, b: B.b, bRs: B.bRs, bCs: B.bCs, bBatch: 0 });
+  const packed = packB(rt, w, 1, nBlock, 1, 1);
+  const scratch = rt.heap.alloc(PACK_A_BYTES);
+  return {
+    run(a, aRs, c, ldc, M, accumulate) {
+      if (M === 0 || N === 0) return;
+      const s = { ...spec, M, a, aRs, c, ldc, accumulate, b: B.b, bRs: B.bRs, bCs: B.bCs, bBatch: 0 };
+      const words = writeGemmSpec(rt, s);
+      words[GEMM.PB] = packed.ptr;
+      words[GEMM.PB_BATCH] = 0;
+      words[GEMM.N_BLOCK] = nBlock;
+      words[GEMM.N_TASKS] = 1;
+      words[GEMM.SCRATCH] = scratch;
+      words[GEMM.SCRATCH_STRIDE] = PACK_A_BYTES;
+      words[GEMM.M_BLOCK] = roundUp(M, BLOCK.MR);
+      words[GEMM.M_TASKS] = 1;
+      rt.run('gemmTask', MEMORY.GEMM, 1, 1);
+    },
+    free() {
+      rt.heap.free(packed.ptr, packed.bytes);
+      rt.heap.free(scratch, PACK_A_BYTES);
+    },
+  };
+}

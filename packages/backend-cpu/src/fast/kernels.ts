@@ -266,23 +266,23 @@ export function fastKernels(
 
     lstmSequence: (x, u, info, out) =>
       produce(out, (o) => {
-        if (!empty(out)) fastRecurrent(rt, 'lstm', { a: ptr(x), p: 0, u: ptr(u), rb: 0, out: o }, info, par);
+        if (!empty(out)) fastRecurrent(rt, 'lstm', { a: ptr(x), p: 0, u: ptr(u), rb: 0, out: o }, info);
       }),
     lstmSequenceGrad: (d, p, u, info, out) =>
       produce(out, (o) => {
         if (empty(out)) return;
-        fastRecurrent(rt, 'lstmGrad', { a: ptr(d), p: ptr(p), u: ptr(u), rb: 0, out: o }, info, par);
+        fastRecurrent(rt, 'lstmGrad', { a: ptr(d), p: ptr(p), u: ptr(u), rb: 0, out: o }, info);
       }),
     gruSequence: (x, u, rb, info, out) =>
       produce(out, (o) => {
         if (empty(out)) return;
         const ptrs = { a: ptr(x), p: 0, u: ptr(u), rb: rb ? ptr(rb) : 0, out: o };
-        fastRecurrent(rt, 'gru', ptrs, info, par);
+        fastRecurrent(rt, 'gru', ptrs, info);
       }),
     gruSequenceGrad: (d, p, u, info, out) =>
       produce(out, (o) => {
         if (empty(out)) return;
-        fastRecurrent(rt, 'gruGrad', { a: ptr(d), p: ptr(p), u: ptr(u), rb: 0, out: o }, info, par);
+        fastRecurrent(rt, 'gruGrad', { a: ptr(d), p: ptr(p), u: ptr(u), rb: 0, out: o }, info);
       }),
   };
 }

@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import type { RnnSequenceInfo } from '@neurona/core';
-import { type Parallelism, runGemm } from './gemm.js';
+import { type PrepackedB, prepackB } from './gemm.js';
 import { UNARY_CODES } from './layout.js';
 import type { Runtime } from './runtime.js';
 
@@ -37,7 +37,7 @@ const timeOf = (info: RnnSequenceInfo, s: number): number => (info.goBackwards ?
  *
  * @example
  * ```ts
- * fastRecurrent(rt, 'lstm', { a: xw, p: 0, u, rb: 0, out }, info, par);
+ * fastRecurrent(rt, 'lstm', { a: xw, p: 0, u, rb: 0, out }, info);
  * ```
  */
 export function fastRecurrent(
@@ -45,16 +45,17 @@ export function fastRecurrent(
   kind: 'lstm' | 'lstmGrad' | 'gru' | 'gruGrad',
   ptrs: Ptrs,
   info: RnnSequenceInfo,
-  par: Parallelism,
 ): void {
   const { batch: B, units: n } = info;
   // Scratch: gate products and activations (LSTM forward: 14 [batch, u] blocks), carried gradients.
   const bytes = 14 * B * n * 4;
   const scratch = rt.heap.alloc(bytes);
+  const { gemm, free } = gemmOn(rt);
   try {
     const run = { lstm: lstmForward, lstmGrad: lstmBackward, gru: gruForward, gruGrad: gruBackward }[kind];
-    run(rt, ptrs, info, par, scratch);
+    run(rt, gemm, ptrs, info, scratch);
   } finally {
+    free();
     rt.heap.free(scratch, bytes);
   }
 }
@@ -75,31 +76,34 @@ type Gemm = (
 ) => void;
 
 /**
- * A strided float32 GEMM `C (+)= A·B` (addresses in bytes, strides in elements). The per-step products are
- * small (LSTM 64 units, batch 32: 2^19 multiply-adds, a few microseconds): waking workers would cost more
- * than it saves, so they run on the calling thread whatever the backend's threshold.
+ * Strided float32 products `C (+)= A·B` (addresses in bytes, strides in elements; A has unit column
+ * stride). Each distinct B (a weight block) is packed once per sequence and reused at every step. The
+ * per-step products are small (LSTM 64 units, batch 32: 2^19 multiply-adds, a few microseconds): waking
+ * workers would cost more than it saves, so they run on the calling thread.
  */
-function gemmOn(rt: Runtime, _par: Parallelism): Gemm {
-  const par: Parallelism = { threads: 1, threshold: Number.POSITIVE_INFINITY };
-  return (a, aRs, aCs, b, bRs, bCs, c, ldc, M, N, K, accumulate) =>
-    runGemm(
-      rt,
-      { M, N, K, batch: 1, a, aRs, aCs, aBatch: 0, b, bRs, bCs, bBatch: 0, c, ldc, cBatch: 0, accumulate },
-      par,
-    );
+function gemmOn(rt: Runtime): { gemm: Gemm; free: () => void } {
+  const packed = new Map<string, PrepackedB>();
+  const gemm: Gemm = (a, aRs, _aCs, b, bRs, bCs, c, ldc, M, N, K, accumulate) => {
+    const key = `${b},${bRs},${bCs},${K},${N}`;
+    let pb = packed.get(key);
+    if (!pb) {
+      pb = prepackB(rt, { b, bRs, bCs, K, N });
+      packed.set(key, pb);
+    }
+    pb.run(a, aRs, c, ldc, M, accumulate);
+  };
+  return {
+    gemm,
+    free: () => {
+      for (const pb of packed.values()) pb.free();
+    },
+  };
 }
 
-function lstmForward(
-  rt: Runtime,
-  ptrs: Ptrs,
-  info: RnnSequenceInfo,
-  par: Parallelism,
-  scratch: number,
-): void {
+function lstmForward(rt: Runtime, gemm: Gemm, ptrs: Ptrs, info: RnnSequenceInfo, scratch: number): void {
   const { batch: B, time: T, units: n } = info;
   const G = 4 * n;
   const K = 7 * n;
-  const gemm = gemmOn(rt, par);
   const k = rt.kernels;
   const z = scratch; // [B, 4u] pre-activations
   const sg = z + B * G * 4; // [B, 4u] sigmoid of z
@@ -166,17 +170,10 @@ function lstmForward(
   }
 }
 
-function lstmBackward(
-  rt: Runtime,
-  ptrs: Ptrs,
-  info: RnnSequenceInfo,
-  par: Parallelism,
-  scratch: number,
-): void {
+function lstmBackward(rt: Runtime, gemm: Gemm, ptrs: Ptrs, info: RnnSequenceInfo, scratch: number): void {
   const { batch: B, time: T, units: n } = info;
   const G = 4 * n;
   const K = 7 * n;
-  const gemm = gemmOn(rt, par);
   const dhNext = scratch; // [B, u]
   const dcNext = scratch + B * n * 4; // [B, u]
   rt.heap.f32().fill(0, dhNext >> 2, (dhNext >> 2) + 2 * B * n);
@@ -212,11 +209,10 @@ function lstmBackward(
   }
 }
 
-function gruForward(rt: Runtime, ptrs: Ptrs, info: RnnSequenceInfo, par: Parallelism, scratch: number): void {
+function gruForward(rt: Runtime, gemm: Gemm, ptrs: Ptrs, info: RnnSequenceInfo, scratch: number): void {
   const { batch: B, time: T, units: n, resetAfter } = info;
   const G = 3 * n;
   const K = 5 * n;
-  const gemm = gemmOn(rt, par);
   const k = rt.kernels;
   const cols = resetAfter ? G : 2 * n;
   const inner = scratch; // [B, cols]: h_prev·U (z, r and, with resetAfter, h blocks)
@@ -299,18 +295,11 @@ function gruForward(rt: Runtime, ptrs: Ptrs, info: RnnSequenceInfo, par: Paralle
   }
 }
 
-function gruBackward(
-  rt: Runtime,
-  ptrs: Ptrs,
-  info: RnnSequenceInfo,
-  par: Parallelism,
-  scratch: number,
-): void {
+function gruBackward(rt: Runtime, gemm: Gemm, ptrs: Ptrs, info: RnnSequenceInfo, scratch: number): void {
   const { batch: B, time: T, units: n, resetAfter } = info;
   const G = 3 * n;
   const K = 5 * n;
   const W = 4 * n;
-  const gemm = gemmOn(rt, par);
   const dhNext = scratch; // [B, u]
   const dhs = scratch + B * n * 4; // [B, u]: dh of this step
   const rh = scratch + 2 * B * n * 4; // [B, u]: d(r⊙h_prev) (without resetAfter)
