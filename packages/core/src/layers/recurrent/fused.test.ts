@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cpu } from '../../../../backend-cpu/src/index.js';
 import type { Backend } from '../../backend/types.js';
 import * as nr from '../../index.js';
+import { gruSequence, gruSequenceGrad, lstmSequence } from '../../ops/recurrent.js';
 
 const RECURRENT = new Set(['lstmSequence', 'lstmSequenceGrad', 'gruSequence', 'gruSequenceGrad']);
 
@@ -111,5 +112,35 @@ describe('fused LSTM/GRU sequence kernels', () => {
     layer.dispose();
     x.dispose();
     await nr.setBackend(fast);
+  });
+
+  it('rejects malformed operands with errors naming the op, expected and actual shapes', async () => {
+    await nr.setBackend(fast);
+    const before = nr.memory().numTensors;
+    nr.tidy(() => {
+      const u = nr.zeros([3, 12]);
+      expect(() => lstmSequence(nr.zeros([2, 4, 10]), u, false)).toThrow(
+        'lstmSequence: xw must be [batch, time >= 1, 12] for 3 units, got [2, 4, 10]',
+      );
+      expect(() => lstmSequence(nr.zeros([2, 0, 12]), u, false)).toThrow(/lstmSequence: xw must be/);
+      expect(() => lstmSequence(nr.zeros([2, 4, 12]), nr.zeros([3, 9]), false)).toThrow(
+        'lstmSequence: recurrentKernel must be [units, 4·units] with units >= 1, got [3, 9]',
+      );
+      expect(() => lstmSequence(nr.zeros([2, 4, 12], 'int32'), u, false)).toThrow(
+        'lstmSequence: xw must be float32, got int32',
+      );
+      const g = nr.zeros([3, 9]);
+      expect(() => gruSequence(nr.zeros([2, 4, 9]), g, nr.zeros([8]), false, true)).toThrow(
+        'gruSequence: recurrentBias must hold 9 values, got [8]',
+      );
+      expect(() => gruSequence(nr.zeros([2, 4, 9]), g, nr.zeros([9]), false, false)).toThrow(
+        'gruSequence: recurrentBias is only used with resetAfter',
+      );
+      const info = { batch: 2, time: 4, units: 3, goBackwards: false, resetAfter: false };
+      expect(() => gruSequenceGrad(nr.zeros([2, 4, 15]), nr.zeros([2, 4, 14]), g, info)).toThrow(
+        'gruSequenceGrad: packed and dPacked must be [2, 4, 15], got [2, 4, 14] and [2, 4, 15]',
+      );
+    });
+    expect(nr.memory().numTensors).toBe(before);
   });
 });
