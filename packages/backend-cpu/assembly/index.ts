@@ -7,4 +7,4 @@ export { gemmPackBTask, gemmSplitKTask, gemmTask, sumPartials } from './gemm';
 export { avgPoolGradTask, avgPoolTask, maxPoolGradTask, maxPoolTask } from './pool';
 export { permute4, reduceRows, segmentSum, softmaxRows } from './reduce';
 export { fillF32 } from './simd';
-export { gruCandidate, gruGates, lstmGates } from './recurrent';
+export { gruBackGates, gruBackReset, gruBackState, gruCandidate, gruGates, lstmBackGates, lstmGates } from './recurrent';

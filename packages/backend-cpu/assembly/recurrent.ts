@@ -88,3 +88,95 @@ export function gruCandidate(x: usize, xRs: i32, ah: usize, hasAh: i32, p: usize
     }
   }
 }
+
+// Backward passes. `d` is the gradient of packed (same layout; only its h block is read); `o` the step's
+// output rows (`oRs` floats apart); dhNext, dcNext, dhs, rh and acc are contiguous [rows, n] scratch.
+
+/** LSTM step backward: dz (i, f, g, o pre-activations) into `o`, and dcNext = dc⊙f. */
+export function lstmBackGates(d: usize, p: usize, pp: usize, pRs: i32, hasPrev: i32, o: usize, oRs: i32, dhNext: usize, dcNext: usize, rows: i32, n: i32): void {
+  const one = f32x4.splat(1);
+  for (let b = 0; b < rows; b++) {
+    const db = at(d, b * pRs);
+    const pb = at(p, b * pRs);
+    const qb = at(pp, b * pRs);
+    const ob = at(o, b * oRs);
+    const hn = at(dhNext, b * n);
+    const cn = at(dcNext, b * n);
+    for (let m = 0; m < n; m += 4) {
+      const i = v128.load(at(pb, 2 * n + m));
+      const f = v128.load(at(pb, 3 * n + m));
+      const g = v128.load(at(pb, 4 * n + m));
+      const og = v128.load(at(pb, 5 * n + m));
+      const tc = v128.load(at(pb, 6 * n + m));
+      const cPrev = loadOr0(at(qb, n + m), hasPrev != 0);
+      const dh = f32x4.add(v128.load(at(db, m)), v128.load(at(hn, m)));
+      const dc = f32x4.add(v128.load(at(cn, m)), f32x4.mul(f32x4.mul(dh, og), f32x4.sub(one, f32x4.mul(tc, tc))));
+      v128.store(at(ob, m), f32x4.mul(f32x4.mul(dc, g), f32x4.mul(i, f32x4.sub(one, i))));
+      v128.store(at(ob, n + m), f32x4.mul(f32x4.mul(dc, cPrev), f32x4.mul(f, f32x4.sub(one, f))));
+      v128.store(at(ob, 2 * n + m), f32x4.mul(f32x4.mul(dc, i), f32x4.sub(one, f32x4.mul(g, g))));
+      v128.store(at(ob, 3 * n + m), f32x4.mul(f32x4.mul(dh, tc), f32x4.mul(og, f32x4.sub(one, og))));
+      v128.store(at(cn, m), f32x4.mul(dc, f));
+    }
+  }
+}
+
+/**
+ * GRU step backward, part 1: dh = d_h + dhNext (kept in `dhs`), dz and dĥ into `o`; with resetAfter also
+ * dr and dInner = dĥ⊙r, else dInner = dĥ (dr needs d(r⊙h_prev), see gruBackReset).
+ */
+export function gruBackGates(d: usize, p: usize, pp: usize, pRs: i32, hasPrev: i32, o: usize, oRs: i32, dhNext: usize, dhs: usize, resetAfter: i32, rows: i32, n: i32): void {
+  const one = f32x4.splat(1);
+  for (let b = 0; b < rows; b++) {
+    const db = at(d, b * pRs);
+    const pb = at(p, b * pRs);
+    const qb = at(pp, b * pRs);
+    const ob = at(o, b * oRs);
+    for (let m = 0; m < n; m += 4) {
+      const z = v128.load(at(pb, n + m));
+      const cand = v128.load(at(pb, 3 * n + m));
+      const hp = loadOr0(at(qb, m), hasPrev != 0);
+      const dh = f32x4.add(v128.load(at(db, m)), v128.load(at(dhNext, b * n + m)));
+      v128.store(at(dhs, b * n + m), dh);
+      v128.store(at(ob, m), f32x4.mul(f32x4.mul(dh, f32x4.sub(hp, cand)), f32x4.mul(z, f32x4.sub(one, z))));
+      const dzh = f32x4.mul(f32x4.mul(dh, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(cand, cand)));
+      v128.store(at(ob, 2 * n + m), dzh);
+      if (resetAfter != 0) {
+        const r = v128.load(at(pb, 2 * n + m));
+        v128.store(at(ob, 3 * n + m), f32x4.mul(dzh, r));
+        const e = v128.load(at(pb, 4 * n + m));
+        v128.store(at(ob, n + m), f32x4.mul(f32x4.mul(dzh, e), f32x4.mul(r, f32x4.sub(one, r))));
+      } else {
+        v128.store(at(ob, 3 * n + m), dzh);
+      }
+    }
+  }
+}
+
+/** GRU step backward without resetAfter: dr = d(r⊙h_prev)⊙h_prev⊙r(1−r), with `rh` = dĥ·U_hᵀ. */
+export function gruBackReset(p: usize, pp: usize, pRs: i32, hasPrev: i32, o: usize, oRs: i32, rh: usize, rows: i32, n: i32): void {
+  const one = f32x4.splat(1);
+  for (let b = 0; b < rows; b++) {
+    const pb = at(p, b * pRs);
+    const qb = at(pp, b * pRs);
+    const ob = at(o, b * oRs);
+    for (let m = 0; m < n; m += 4) {
+      const r = v128.load(at(pb, 2 * n + m));
+      const hp = loadOr0(at(qb, m), hasPrev != 0);
+      const g = f32x4.mul(v128.load(at(rh, b * n + m)), hp);
+      v128.store(at(ob, n + m), f32x4.mul(g, f32x4.mul(r, f32x4.sub(one, r))));
+    }
+  }
+}
+
+/** GRU: the gradient reaching h_prev, dhNext = dh⊙z + acc (+ rh⊙r without resetAfter). */
+export function gruBackState(p: usize, pRs: i32, acc: usize, rh: usize, dhs: usize, dhNext: usize, resetAfter: i32, rows: i32, n: i32): void {
+  for (let b = 0; b < rows; b++) {
+    const pb = at(p, b * pRs);
+    for (let m = 0; m < n; m += 4) {
+      const j = b * n + m;
+      let v = f32x4.add(f32x4.mul(v128.load(at(dhs, j)), v128.load(at(pb, n + m))), v128.load(at(acc, j)));
+      if (resetAfter == 0) v = f32x4.add(v, f32x4.mul(v128.load(at(rh, j)), v128.load(at(pb, 2 * n + m))));
+      v128.store(at(dhNext, j), v);
+    }
+  }
+}

@@ -317,6 +317,55 @@ export interface KernelExports {
     rows: number,
     n: number,
   ): void;
+  lstmBackGates(
+    d: number,
+    p: number,
+    pp: number,
+    pRs: number,
+    hasPrev: number,
+    o: number,
+    oRs: number,
+    dhNext: number,
+    dcNext: number,
+    rows: number,
+    n: number,
+  ): void;
+  gruBackGates(
+    d: number,
+    p: number,
+    pp: number,
+    pRs: number,
+    hasPrev: number,
+    o: number,
+    oRs: number,
+    dhNext: number,
+    dhs: number,
+    resetAfter: number,
+    rows: number,
+    n: number,
+  ): void;
+  gruBackReset(
+    p: number,
+    pp: number,
+    pRs: number,
+    hasPrev: number,
+    o: number,
+    oRs: number,
+    rh: number,
+    rows: number,
+    n: number,
+  ): void;
+  gruBackState(
+    p: number,
+    pRs: number,
+    acc: number,
+    rh: number,
+    dhs: number,
+    dhNext: number,
+    resetAfter: number,
+    rows: number,
+    n: number,
+  ): void;
 }
 
 /**

@@ -177,6 +177,29 @@ function lstmBackward(rt: Runtime, gemm: Gemm, ptrs: Ptrs, info: RnnSequenceInfo
   const dhNext = scratch; // [B, u]
   const dcNext = scratch + B * n * 4; // [B, u]
   rt.heap.f32().fill(0, dhNext >> 2, (dhNext >> 2) + 2 * B * n);
+  if (n % 4 === 0) {
+    for (let s = T - 1; s >= 0; s--) {
+      const t = timeOf(info, s);
+      const pt = ptrs.p + t * K * 4;
+      const pp = s > 0 ? ptrs.p + timeOf(info, s - 1) * K * 4 : pt;
+      const o = ptrs.out + t * G * 4;
+      rt.kernels.lstmBackGates(
+        ptrs.a + t * K * 4,
+        pt,
+        pp,
+        T * K,
+        s > 0 ? 1 : 0,
+        o,
+        T * G,
+        dhNext,
+        dcNext,
+        B,
+        n,
+      );
+      if (s > 0) gemm(o, T * G, 1, ptrs.u, 1, G, dhNext, n, B, n, G, false);
+    }
+    return;
+  }
   for (let s = T - 1; s >= 0; s--) {
     const t = timeOf(info, s);
     const tp = s > 0 ? timeOf(info, s - 1) : -1;
@@ -305,6 +328,27 @@ function gruBackward(rt: Runtime, gemm: Gemm, ptrs: Ptrs, info: RnnSequenceInfo,
   const rh = scratch + 2 * B * n * 4; // [B, u]: d(r⊙h_prev) (without resetAfter)
   const acc = scratch + 3 * B * n * 4; // [B, u]: recurrent products' gradient for h_prev
   rt.heap.f32().fill(0, dhNext >> 2, (dhNext >> 2) + B * n);
+  if (n % 4 === 0) {
+    const k = rt.kernels;
+    const ra = resetAfter ? 1 : 0;
+    for (let s = T - 1; s >= 0; s--) {
+      const t = timeOf(info, s);
+      const has = s > 0 ? 1 : 0;
+      const pt = ptrs.p + t * K * 4;
+      const pp = has ? ptrs.p + timeOf(info, s - 1) * K * 4 : pt;
+      const row = ptrs.out + t * W * 4;
+      k.gruBackGates(ptrs.a + t * K * 4, pt, pp, T * K, has, row, T * W, dhNext, dhs, ra, B, n);
+      if (!resetAfter) {
+        gemm(row + 2 * n * 4, T * W, 1, ptrs.u + 2 * n * 4, 1, G, rh, n, B, n, n, false);
+        k.gruBackReset(pt, pp, T * K, has, row, T * W, rh, B, n);
+      }
+      if (!has) break;
+      gemm(row, T * W, 1, ptrs.u, 1, G, acc, n, B, n, 2 * n, false);
+      if (resetAfter) gemm(row + 3 * n * 4, T * W, 1, ptrs.u + 2 * n * 4, 1, G, acc, n, B, n, n, true);
+      k.gruBackState(pt, T * K, acc, rh, dhs, dhNext, ra, B, n);
+    }
+    return;
+  }
   for (let s = T - 1; s >= 0; s--) {
     const t = timeOf(info, s);
     const tp = s > 0 ? timeOf(info, s - 1) : -1;
