@@ -38,7 +38,7 @@ async function train(
   const model = nr.sequential({
     layers: [rnn, ...(opts.returnSequences ? [nr.layers.flatten()] : []), nr.layers.dense({ units: 2 })],
   });
-  model.compile({ optimizer: nr.optimizers.adam(0.05), loss: 'meanSquaredError' });
+  model.compile({ optimizer: nr.optimizers.adam({ learningRate: 0.05 }), loss: 'meanSquaredError' });
   const x = nr.randomNormal([opts.batch * 3, opts.time, 3]);
   const y = nr.randomNormal([opts.batch * 3, 2]);
   const before = nr.memory().numTensors;
