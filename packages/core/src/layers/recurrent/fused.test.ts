@@ -4,6 +4,10 @@ import type { Backend } from '../../backend/types.js';
 import * as nr from '../../index.js';
 import { gruSequence, gruSequenceGrad, lstmSequence } from '../../ops/recurrent.js';
 
+/** Deterministic values in [-scale, scale). */
+const values = (n: number, seed: number, scale = 0.8): number[] =>
+  Array.from({ length: n }, (_, i) => ((Math.sin(seed * 97 + i * 12.9898) * 43758.5453) % 1) * scale);
+
 const RECURRENT = new Set(['lstmSequence', 'lstmSequenceGrad', 'gruSequence', 'gruSequenceGrad']);
 
 /** The same backend without its fused recurrent kernels: the layers then run their unrolled loop. */
@@ -143,4 +147,51 @@ describe('fused LSTM/GRU sequence kernels', () => {
     });
     expect(nr.memory().numTensors).toBe(before);
   });
+
+  it.each([
+    ['lstm', false, 3],
+    ['lstm', true, 4],
+    ['gru', true, 3],
+    ['gru', false, 4],
+    ['gru-resetAfter', false, 3],
+    ['gru-resetAfter', true, 4],
+  ] as const)(
+    '%s composite (goBackwards %s, units %i) == kernel: packed h and gradients',
+    async (kind, gb, n) => {
+      const [batch, time] = [2, 4];
+      const k = kind === 'lstm' ? 4 : 3;
+      const host = {
+        xw: values(batch * time * k * n, 1),
+        u: values(n * k * n, 2),
+        rb: values(k * n, 3),
+        r: values(batch * time * n, 4),
+      };
+      const run = async (b: Backend): Promise<number[][]> => {
+        await nr.setBackend(b);
+        const xw = nr.tensor(host.xw, [batch, time, k * n]);
+        const u = nr.tensor(host.u, [n, k * n]);
+        const rb = nr.tensor(host.rb, [k * n]);
+        const r = nr.tensor(host.r, [batch, time, n]);
+        const f = (x: nr.Tensor, w: nr.Tensor, bias: nr.Tensor): nr.Tensor => {
+          const packed =
+            kind === 'lstm'
+              ? lstmSequence(x, w, gb)
+              : gruSequence(x, w, kind === 'gru' ? null : bias, gb, kind === 'gru-resetAfter');
+          return nr.sum(nr.mul(nr.slice(packed, [0, 0, 0], [batch, time, n]), r));
+        };
+        const packed = kind === 'lstm' ? lstmSequence(xw, u, gb) : gruSequence(xw, u, null, gb, false);
+        const gs = nr.grads(f)([xw, u, rb]);
+        const out = [packed, ...gs].map((t) => Array.from(t.dataSync()));
+        nr.dispose([xw, u, rb, r, packed, gs]);
+        return out;
+      };
+      const want = await run(reference);
+      const got = await run(unrolled(reference));
+      expect(got.length).toBe(want.length);
+      got.forEach((g, i) => {
+        const worst = Math.max(...g.map((v, j) => Math.abs(v - want[i]![j]!)));
+        expect(worst, `array ${i}`).toBeLessThan(1e-5);
+      });
+    },
+  );
 });
