@@ -266,19 +266,33 @@ export function prepackB(
   const w = writeGemmSpec(rt, { ...spec, b: B.b, bRs: B.bRs, bCs: B.bCs, bBatch: 0 });
   const packed = packB(rt, w, 1, nBlock, 1, 1);
   const scratch = rt.heap.alloc(PACK_A_BYTES);
+  const base = MEMORY.GEMM >> 2;
   return {
     run(a, aRs, c, ldc, M, accumulate) {
       if (M === 0 || N === 0) return;
-      const s = { ...spec, M, a, aRs, c, ldc, accumulate, b: B.b, bRs: B.bRs, bCs: B.bCs, bBatch: 0 };
-      const words = writeGemmSpec(rt, s);
-      words[GEMM.PB] = packed.ptr;
-      words[GEMM.PB_BATCH] = 0;
-      words[GEMM.N_BLOCK] = nBlock;
-      words[GEMM.N_TASKS] = 1;
-      words[GEMM.SCRATCH] = scratch;
-      words[GEMM.SCRATCH_STRIDE] = PACK_A_BYTES;
-      words[GEMM.M_BLOCK] = roundUp(M, BLOCK.MR);
-      words[GEMM.M_TASKS] = 1;
+      // Written field by field (no objects): this runs at every time step of a recurrent sequence.
+      const w = rt.heap.i32();
+      w.fill(0, base, base + GEMM.WORDS);
+      w[base + GEMM.M] = M;
+      w[base + GEMM.N] = N;
+      w[base + GEMM.K] = K;
+      w[base + GEMM.A] = a;
+      w[base + GEMM.A_RS] = aRs;
+      w[base + GEMM.A_CS] = 1;
+      w[base + GEMM.A_MODE] = A_MODE.STRIDED;
+      w[base + GEMM.B] = B.b;
+      w[base + GEMM.B_RS] = B.bRs;
+      w[base + GEMM.B_CS] = B.bCs;
+      w[base + GEMM.PB] = packed.ptr;
+      w[base + GEMM.C] = c;
+      w[base + GEMM.LDC] = ldc;
+      w[base + GEMM.FLAGS] = accumulate ? GEMM_FLAGS.ACCUMULATE : 0;
+      w[base + GEMM.SCRATCH] = scratch;
+      w[base + GEMM.SCRATCH_STRIDE] = PACK_A_BYTES;
+      w[base + GEMM.M_BLOCK] = roundUp(M, BLOCK.MR);
+      w[base + GEMM.N_BLOCK] = nBlock;
+      w[base + GEMM.M_TASKS] = 1;
+      w[base + GEMM.N_TASKS] = 1;
       rt.run('gemmTask', MEMORY.GEMM, 1, 1);
     },
     free() {

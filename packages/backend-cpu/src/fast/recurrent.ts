@@ -82,20 +82,33 @@ type Gemm = (
  * workers would cost more than it saves, so they run on the calling thread.
  */
 function gemmOn(rt: Runtime): { gemm: Gemm; free: () => void } {
-  const packed = new Map<string, PrepackedB>();
+  // A handful of distinct B operands per kernel: a linear search over numbers allocates nothing per step.
+  const keys: number[] = [];
+  const packed: PrepackedB[] = [];
   const gemm: Gemm = (a, aRs, _aCs, b, bRs, bCs, c, ldc, M, N, K, accumulate) => {
-    const key = `${b},${bRs},${bCs},${K},${N}`;
-    let pb = packed.get(key);
-    if (!pb) {
-      pb = prepackB(rt, { b, bRs, bCs, K, N });
-      packed.set(key, pb);
+    let i = 0;
+    while (i < packed.length) {
+      const o = i * 5;
+      if (
+        keys[o] === b &&
+        keys[o + 1] === bRs &&
+        keys[o + 2] === bCs &&
+        keys[o + 3] === K &&
+        keys[o + 4] === N
+      )
+        break;
+      i++;
     }
-    pb.run(a, aRs, c, ldc, M, accumulate);
+    if (i === packed.length) {
+      packed.push(prepackB(rt, { b, bRs, bCs, K, N }));
+      keys.push(b, bRs, bCs, K, N);
+    }
+    packed[i]!.run(a, aRs, c, ldc, M, accumulate);
   };
   return {
     gemm,
     free: () => {
-      for (const pb of packed.values()) pb.free();
+      for (const pb of packed) pb.free();
     },
   };
 }
