@@ -1,22 +1,31 @@
 /**
  * Fast LSTM and GRU sequence kernels on WebAssembly memory: per time step, the recurrent products go to the
- * SIMD GEMM (reading the previous state straight out of the `packed` output through its row stride), the
- * activations to the SIMD elementwise kernels over contiguous scratch, and the rest of the gate math runs in
- * tight loops over a float32 view. Scratch is allocated once per call, outside the
- * time loop. Same layouts and results (within float32 rounding) as `kernels/recurrent.ts`.
+ * SIMD GEMM (weights packed once per sequence; the previous state read straight out of the `packed` output
+ * through its row stride) and the gate math to one or two SIMD passes (assembly/recurrent.ts). Unit counts
+ * that are not a multiple of 4 take the scalar loops of `recurrent-scalar.ts`. Scratch is allocated once per
+ * call, outside the time loop. Same layouts and results (within float32 rounding) as `kernels/recurrent.ts`.
  *
  * @packageDocumentation
  */
 import type { RnnSequenceInfo } from '@neurona/core';
 import { type PrepackedB, prepackB } from './gemm.js';
-import { UNARY_CODES } from './layout.js';
+import {
+  gruBackwardScalar,
+  gruForwardScalar,
+  lstmBackwardScalar,
+  lstmForwardScalar,
+} from './recurrent-scalar.js';
 import type { Runtime } from './runtime.js';
 
-const SIGMOID = UNARY_CODES.sigmoid!;
-const TANH = UNARY_CODES.tanh!;
-
-/** Addresses (bytes) of the operands of one sequence kernel. */
-interface Ptrs {
+/**
+ * Addresses (bytes) of the operands of one sequence kernel.
+ *
+ * @example
+ * ```ts
+ * const ptrs: Ptrs = { a: xw, p: 0, u: recurrentKernel, rb: 0, out };
+ * ```
+ */
+export interface Ptrs {
   /** First input: `xw` (forward) or `dPacked` (backward). */
   readonly a: number;
   /** `packed` (backward only; forward: 0). */
@@ -60,7 +69,15 @@ export function fastRecurrent(
   }
 }
 
-type Gemm = (
+/**
+ * A product `C (+)= A·B` on WebAssembly memory: addresses in bytes, strides in elements.
+ *
+ * @example
+ * ```ts
+ * gemm(a, aRs, 1, b, bRs, bCs, c, ldc, M, N, K, false);
+ * ```
+ */
+export type Gemm = (
   a: number,
   aRs: number,
   aCs: number,
@@ -115,224 +132,91 @@ function gemmOn(rt: Runtime): { gemm: Gemm; free: () => void } {
 
 function lstmForward(rt: Runtime, gemm: Gemm, ptrs: Ptrs, info: RnnSequenceInfo, scratch: number): void {
   const { batch: B, time: T, units: n } = info;
+  if (n % 4 !== 0) {
+    lstmForwardScalar(rt, gemm, ptrs, info, scratch);
+    return;
+  }
   const G = 4 * n;
   const K = 7 * n;
   const k = rt.kernels;
-  const z = scratch; // [B, 4u] pre-activations
-  const sg = z + B * G * 4; // [B, 4u] sigmoid of z
-  const th = sg + B * G * 4; // [B, 4u] tanh of z
-  const cs = th + B * G * 4; // [B, u] c
-  const tcs = cs + B * n * 4; // [B, u] tanh(c)
-  if (n % 4 === 0) {
-    // Gate math in one SIMD pass per step.
-    for (let s = 0; s < T; s++) {
-      const t = timeOf(info, s);
-      const has = s > 0 ? 1 : 0;
-      const pt = ptrs.out + t * K * 4;
-      const pp = has ? ptrs.out + timeOf(info, s - 1) * K * 4 : pt;
-      if (has) gemm(pp, T * K, 1, ptrs.u, G, 1, z, G, B, G, n, false);
-      k.lstmGates(ptrs.a + t * G * 4, T * G, z, has, pt, pp, T * K, has, B, n);
-    }
-    return;
-  }
+  const z = scratch; // [B, 4u]: h_prev·U
+  // Gate math in one SIMD pass per step.
   for (let s = 0; s < T; s++) {
     const t = timeOf(info, s);
-    const tp = s > 0 ? timeOf(info, s - 1) : -1;
-    // z = h_prev·U (rows of h_prev are T·K apart in packed), then + x·W + b
-    if (tp >= 0) gemm(ptrs.out + tp * K * 4, T * K, 1, ptrs.u, G, 1, z, G, B, G, n, false);
-    let f = rt.heap.f32();
-    for (let b = 0; b < B; b++) {
-      const x = (ptrs.a >> 2) + (b * T + t) * G;
-      const zb = (z >> 2) + b * G;
-      if (tp >= 0) for (let j = 0; j < G; j++) f[zb + j]! += f[x + j]!;
-      else for (let j = 0; j < G; j++) f[zb + j] = f[x + j]!;
-    }
-    k.unaryF32(SIGMOID, z, sg, B * G);
-    k.unaryF32(TANH, z, th, B * G);
-    f = rt.heap.f32();
-    for (let b = 0; b < B; b++) {
-      const sb = (sg >> 2) + b * G;
-      const tb = (th >> 2) + b * G;
-      const po = (ptrs.out >> 2) + (b * T + t) * K;
-      const pp = (ptrs.out >> 2) + (b * T + tp) * K;
-      const cb = (cs >> 2) + b * n;
-      for (let m = 0; m < n; m++) {
-        const i = f[sb + m]!;
-        const fg = f[sb + n + m]!;
-        const g = f[tb + 2 * n + m]!;
-        const c = fg * (tp >= 0 ? f[pp + n + m]! : 0) + i * g;
-        f[cb + m] = c;
-        f[po + n + m] = c;
-        f[po + 2 * n + m] = i;
-        f[po + 3 * n + m] = fg;
-        f[po + 4 * n + m] = g;
-        f[po + 5 * n + m] = f[sb + 3 * n + m]!;
-      }
-    }
-    k.unaryF32(TANH, cs, tcs, B * n);
-    f = rt.heap.f32();
-    for (let b = 0; b < B; b++) {
-      const po = (ptrs.out >> 2) + (b * T + t) * K;
-      const tb = (tcs >> 2) + b * n;
-      for (let m = 0; m < n; m++) {
-        const tc = f[tb + m]!;
-        f[po + 6 * n + m] = tc;
-        f[po + m] = f[po + 5 * n + m]! * tc;
-      }
-    }
+    const has = s > 0 ? 1 : 0;
+    const pt = ptrs.out + t * K * 4;
+    const pp = has ? ptrs.out + timeOf(info, s - 1) * K * 4 : pt;
+    if (has) gemm(pp, T * K, 1, ptrs.u, G, 1, z, G, B, G, n, false);
+    k.lstmGates(ptrs.a + t * G * 4, T * G, z, has, pt, pp, T * K, has, B, n);
   }
 }
 
 function lstmBackward(rt: Runtime, gemm: Gemm, ptrs: Ptrs, info: RnnSequenceInfo, scratch: number): void {
   const { batch: B, time: T, units: n } = info;
+  if (n % 4 !== 0) {
+    lstmBackwardScalar(rt, gemm, ptrs, info, scratch);
+    return;
+  }
   const G = 4 * n;
   const K = 7 * n;
   const dhNext = scratch; // [B, u]
   const dcNext = scratch + B * n * 4; // [B, u]
   rt.heap.f32().fill(0, dhNext >> 2, (dhNext >> 2) + 2 * B * n);
-  if (n % 4 === 0) {
-    for (let s = T - 1; s >= 0; s--) {
-      const t = timeOf(info, s);
-      const pt = ptrs.p + t * K * 4;
-      const pp = s > 0 ? ptrs.p + timeOf(info, s - 1) * K * 4 : pt;
-      const o = ptrs.out + t * G * 4;
-      rt.kernels.lstmBackGates(
-        ptrs.a + t * K * 4,
-        pt,
-        pp,
-        T * K,
-        s > 0 ? 1 : 0,
-        o,
-        T * G,
-        dhNext,
-        dcNext,
-        B,
-        n,
-      );
-      if (s > 0) gemm(o, T * G, 1, ptrs.u, 1, G, dhNext, n, B, n, G, false);
-    }
-    return;
-  }
   for (let s = T - 1; s >= 0; s--) {
     const t = timeOf(info, s);
-    const tp = s > 0 ? timeOf(info, s - 1) : -1;
-    const f = rt.heap.f32();
-    for (let b = 0; b < B; b++) {
-      const po = (ptrs.p >> 2) + (b * T + t) * K;
-      const pp = (ptrs.p >> 2) + (b * T + tp) * K;
-      const d = (ptrs.a >> 2) + (b * T + t) * K;
-      const dz = (ptrs.out >> 2) + (b * T + t) * G;
-      const hn = (dhNext >> 2) + b * n;
-      const cn = (dcNext >> 2) + b * n;
-      for (let m = 0; m < n; m++) {
-        const i = f[po + 2 * n + m]!;
-        const fg = f[po + 3 * n + m]!;
-        const g = f[po + 4 * n + m]!;
-        const o = f[po + 5 * n + m]!;
-        const tc = f[po + 6 * n + m]!;
-        const cPrev = tp >= 0 ? f[pp + n + m]! : 0;
-        const dh = f[d + m]! + f[hn + m]!;
-        const dc = f[cn + m]! + dh * o * (1 - tc * tc);
-        f[dz + m] = dc * g * i * (1 - i);
-        f[dz + n + m] = dc * cPrev * fg * (1 - fg);
-        f[dz + 2 * n + m] = dc * i * (1 - g * g);
-        f[dz + 3 * n + m] = dh * tc * o * (1 - o);
-        f[cn + m] = dc * fg;
-      }
-    }
-    // dh_prev = dz·Uᵀ (Uᵀ read through strides: element (k, j) is U[j, k])
-    if (s > 0) gemm(ptrs.out + t * G * 4, T * G, 1, ptrs.u, 1, G, dhNext, n, B, n, G, false);
+    const pt = ptrs.p + t * K * 4;
+    const pp = s > 0 ? ptrs.p + timeOf(info, s - 1) * K * 4 : pt;
+    const o = ptrs.out + t * G * 4;
+    rt.kernels.lstmBackGates(
+      ptrs.a + t * K * 4,
+      pt,
+      pp,
+      T * K,
+      s > 0 ? 1 : 0,
+      o,
+      T * G,
+      dhNext,
+      dcNext,
+      B,
+      n,
+    );
+    if (s > 0) gemm(o, T * G, 1, ptrs.u, 1, G, dhNext, n, B, n, G, false);
   }
 }
 
 function gruForward(rt: Runtime, gemm: Gemm, ptrs: Ptrs, info: RnnSequenceInfo, scratch: number): void {
   const { batch: B, time: T, units: n, resetAfter } = info;
+  if (n % 4 !== 0) {
+    gruForwardScalar(rt, gemm, ptrs, info, scratch);
+    return;
+  }
   const G = 3 * n;
   const K = 5 * n;
   const k = rt.kernels;
   const cols = resetAfter ? G : 2 * n;
   const inner = scratch; // [B, cols]: h_prev·U (z, r and, with resetAfter, h blocks)
-  const zr = inner + B * G * 4; // [B, 2u] z and r pre-activations
-  const sg = zr + 2 * B * n * 4; // [B, 2u] their sigmoid
-  const ah = sg + 2 * B * n * 4; // [B, u]: (r⊙h_prev)·U_h
-  const pre = ah + B * n * 4; // [B, u] candidate pre-activation
-  const cand = pre + B * n * 4; // [B, u] its tanh
-  const rb = ptrs.rb >> 2;
-  if (n % 4 === 0) {
-    // Gate math in two SIMD passes per step.
-    for (let s = 0; s < T; s++) {
-      const t = timeOf(info, s);
-      const has = s > 0 ? 1 : 0;
-      const pt = ptrs.out + t * K * 4;
-      const pp = has ? ptrs.out + timeOf(info, s - 1) * K * 4 : pt;
-      const x = ptrs.a + t * G * 4;
-      if (has) gemm(pp, T * K, 1, ptrs.u, G, 1, inner, cols, B, cols, n, false);
-      k.gruGates(x, T * G, inner, cols, has, ptrs.rb, pt, pp, T * K, has, resetAfter ? 1 : 0, B, n);
-      const product = !resetAfter && has ? 1 : 0;
-      if (product) gemm(pt + 4 * n * 4, T * K, 1, ptrs.u + 2 * n * 4, G, 1, ah, n, B, n, n, false);
-      k.gruCandidate(x, T * G, ah, product, pt, pp, T * K, has, resetAfter ? 1 : 0, B, n);
-    }
-    return;
-  }
+  const ah = inner + B * G * 4; // [B, u]: (r⊙h_prev)·U_h
+  // Gate math in two SIMD passes per step.
   for (let s = 0; s < T; s++) {
     const t = timeOf(info, s);
-    const tp = s > 0 ? timeOf(info, s - 1) : -1;
-    const has = tp >= 0;
-    if (has) gemm(ptrs.out + tp * K * 4, T * K, 1, ptrs.u, G, 1, inner, cols, B, cols, n, false);
-    let f = rt.heap.f32();
-    for (let b = 0; b < B; b++) {
-      const x = (ptrs.a >> 2) + (b * T + t) * G;
-      const ib = (inner >> 2) + b * cols;
-      const zb = (zr >> 2) + b * 2 * n;
-      for (let j = 0; j < 2 * n; j++) f[zb + j] = f[x + j]! + (has ? f[ib + j]! : 0) + (rb ? f[rb + j]! : 0);
-    }
-    k.unaryF32(SIGMOID, zr, sg, 2 * B * n);
-    f = rt.heap.f32();
-    for (let b = 0; b < B; b++) {
-      const sb = (sg >> 2) + b * 2 * n;
-      const ib = (inner >> 2) + b * cols;
-      const po = (ptrs.out >> 2) + (b * T + t) * K;
-      const pp = (ptrs.out >> 2) + (b * T + tp) * K;
-      for (let m = 0; m < n; m++) {
-        const r = f[sb + n + m]!;
-        f[po + n + m] = f[sb + m]!;
-        f[po + 2 * n + m] = r;
-        if (resetAfter) f[po + 4 * n + m] = (has ? f[ib + 2 * n + m]! : 0) + (rb ? f[rb + 2 * n + m]! : 0);
-        else f[po + 4 * n + m] = has ? r * f[pp + m]! : 0;
-      }
-    }
-    if (!resetAfter && has) {
-      gemm(ptrs.out + (t * K + 4 * n) * 4, T * K, 1, ptrs.u + 2 * n * 4, G, 1, ah, n, B, n, n, false);
-      f = rt.heap.f32();
-    }
-    for (let b = 0; b < B; b++) {
-      const x = (ptrs.a >> 2) + (b * T + t) * G;
-      const po = (ptrs.out >> 2) + (b * T + t) * K;
-      const a = (ah >> 2) + b * n;
-      const q = (pre >> 2) + b * n;
-      for (let m = 0; m < n; m++) {
-        const rec = resetAfter ? f[po + 2 * n + m]! * f[po + 4 * n + m]! : has ? f[a + m]! : 0;
-        f[q + m] = f[x + 2 * n + m]! + rec;
-      }
-    }
-    k.unaryF32(TANH, pre, cand, B * n);
-    f = rt.heap.f32();
-    for (let b = 0; b < B; b++) {
-      const po = (ptrs.out >> 2) + (b * T + t) * K;
-      const pp = (ptrs.out >> 2) + (b * T + tp) * K;
-      const cb = (cand >> 2) + b * n;
-      for (let m = 0; m < n; m++) {
-        const c = f[cb + m]!;
-        const hp = has ? f[pp + m]! : 0;
-        f[po + 3 * n + m] = c;
-        f[po + m] = c + f[po + n + m]! * (hp - c);
-      }
-    }
+    const has = s > 0 ? 1 : 0;
+    const pt = ptrs.out + t * K * 4;
+    const pp = has ? ptrs.out + timeOf(info, s - 1) * K * 4 : pt;
+    const x = ptrs.a + t * G * 4;
+    if (has) gemm(pp, T * K, 1, ptrs.u, G, 1, inner, cols, B, cols, n, false);
+    k.gruGates(x, T * G, inner, cols, has, ptrs.rb, pt, pp, T * K, has, resetAfter ? 1 : 0, B, n);
+    const product = !resetAfter && has ? 1 : 0;
+    if (product) gemm(pt + 4 * n * 4, T * K, 1, ptrs.u + 2 * n * 4, G, 1, ah, n, B, n, n, false);
+    k.gruCandidate(x, T * G, ah, product, pt, pp, T * K, has, resetAfter ? 1 : 0, B, n);
   }
 }
 
 function gruBackward(rt: Runtime, gemm: Gemm, ptrs: Ptrs, info: RnnSequenceInfo, scratch: number): void {
   const { batch: B, time: T, units: n, resetAfter } = info;
+  if (n % 4 !== 0) {
+    gruBackwardScalar(rt, gemm, ptrs, info, scratch);
+    return;
+  }
   const G = 3 * n;
   const K = 5 * n;
   const W = 4 * n;
@@ -341,81 +225,22 @@ function gruBackward(rt: Runtime, gemm: Gemm, ptrs: Ptrs, info: RnnSequenceInfo,
   const rh = scratch + 2 * B * n * 4; // [B, u]: d(r⊙h_prev) (without resetAfter)
   const acc = scratch + 3 * B * n * 4; // [B, u]: recurrent products' gradient for h_prev
   rt.heap.f32().fill(0, dhNext >> 2, (dhNext >> 2) + B * n);
-  if (n % 4 === 0) {
-    const k = rt.kernels;
-    const ra = resetAfter ? 1 : 0;
-    for (let s = T - 1; s >= 0; s--) {
-      const t = timeOf(info, s);
-      const has = s > 0 ? 1 : 0;
-      const pt = ptrs.p + t * K * 4;
-      const pp = has ? ptrs.p + timeOf(info, s - 1) * K * 4 : pt;
-      const row = ptrs.out + t * W * 4;
-      k.gruBackGates(ptrs.a + t * K * 4, pt, pp, T * K, has, row, T * W, dhNext, dhs, ra, B, n);
-      if (!resetAfter) {
-        gemm(row + 2 * n * 4, T * W, 1, ptrs.u + 2 * n * 4, 1, G, rh, n, B, n, n, false);
-        k.gruBackReset(pt, pp, T * K, has, row, T * W, rh, B, n);
-      }
-      if (!has) break;
-      gemm(row, T * W, 1, ptrs.u, 1, G, acc, n, B, n, 2 * n, false);
-      if (resetAfter) gemm(row + 3 * n * 4, T * W, 1, ptrs.u + 2 * n * 4, 1, G, acc, n, B, n, n, true);
-      k.gruBackState(pt, T * K, acc, rh, dhs, dhNext, ra, B, n);
-    }
-    return;
-  }
+  const k = rt.kernels;
+  const ra = resetAfter ? 1 : 0;
   for (let s = T - 1; s >= 0; s--) {
     const t = timeOf(info, s);
-    const tp = s > 0 ? timeOf(info, s - 1) : -1;
-    let f = rt.heap.f32();
-    for (let b = 0; b < B; b++) {
-      const po = (ptrs.p >> 2) + (b * T + t) * K;
-      const pp = (ptrs.p >> 2) + (b * T + tp) * K;
-      const d = (ptrs.a >> 2) + (b * T + t) * K;
-      const o = (ptrs.out >> 2) + (b * T + t) * W;
-      for (let m = 0; m < n; m++) {
-        const z = f[po + n + m]!;
-        const cand = f[po + 3 * n + m]!;
-        const hp = tp >= 0 ? f[pp + m]! : 0;
-        const dh = f[d + m]! + f[(dhNext >> 2) + b * n + m]!;
-        f[(dhs >> 2) + b * n + m] = dh;
-        f[o + m] = dh * (hp - cand) * z * (1 - z);
-        const dzh = dh * (1 - z) * (1 - cand * cand);
-        f[o + 2 * n + m] = dzh;
-        if (resetAfter) {
-          const r = f[po + 2 * n + m]!;
-          f[o + 3 * n + m] = dzh * r;
-          f[o + n + m] = dzh * f[po + 4 * n + m]! * r * (1 - r);
-        } else f[o + 3 * n + m] = dzh;
-      }
-    }
-    const row = ptrs.out + t * W * 4; // row b of this step is T·4u elements further
+    const has = s > 0 ? 1 : 0;
+    const pt = ptrs.p + t * K * 4;
+    const pp = has ? ptrs.p + timeOf(info, s - 1) * K * 4 : pt;
+    const row = ptrs.out + t * W * 4;
+    k.gruBackGates(ptrs.a + t * K * 4, pt, pp, T * K, has, row, T * W, dhNext, dhs, ra, B, n);
     if (!resetAfter) {
-      // d(r⊙h_prev) = dĥ·U_hᵀ, then dr
       gemm(row + 2 * n * 4, T * W, 1, ptrs.u + 2 * n * 4, 1, G, rh, n, B, n, n, false);
-      f = rt.heap.f32();
-      for (let b = 0; b < B; b++) {
-        const po = (ptrs.p >> 2) + (b * T + t) * K;
-        const pp = (ptrs.p >> 2) + (b * T + tp) * K;
-        const o = (ptrs.out >> 2) + (b * T + t) * W;
-        for (let m = 0; m < n; m++) {
-          const r = f[po + 2 * n + m]!;
-          const hp = tp >= 0 ? f[pp + m]! : 0;
-          f[o + n + m] = f[(rh >> 2) + b * n + m]! * hp * r * (1 - r);
-        }
-      }
+      k.gruBackReset(pt, pp, T * K, has, row, T * W, rh, B, n);
     }
-    if (s === 0) break;
-    // acc = [dz, dr]·U_zrᵀ (+ dInner·U_hᵀ with resetAfter)
+    if (!has) break;
     gemm(row, T * W, 1, ptrs.u, 1, G, acc, n, B, n, 2 * n, false);
     if (resetAfter) gemm(row + 3 * n * 4, T * W, 1, ptrs.u + 2 * n * 4, 1, G, acc, n, B, n, n, true);
-    f = rt.heap.f32();
-    for (let b = 0; b < B; b++) {
-      const po = (ptrs.p >> 2) + (b * T + t) * K;
-      for (let m = 0; m < n; m++) {
-        const j = b * n + m;
-        let v = f[(dhs >> 2) + j]! * f[po + n + m]! + f[(acc >> 2) + j]!;
-        if (!resetAfter) v += f[(rh >> 2) + j]! * f[po + 2 * n + m]!;
-        f[(dhNext >> 2) + j] = v;
-      }
-    }
+    k.gruBackState(pt, T * K, acc, rh, dhs, dhNext, ra, B, n);
   }
 }
