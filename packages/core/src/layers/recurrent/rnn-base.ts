@@ -60,7 +60,7 @@ export interface RNNBaseArgs extends LayerArgs {
   returnState?: boolean;
   /** Not supported: must be false. */
   stateful?: boolean;
-  /** Accepted for Keras compatibility and ignored (the loop is always unrolled on the tape). */
+  /** Accepted for Keras compatibility and ignored (the backend decides: a fused sequence kernel or the unrolled loop). */
   unroll?: boolean;
 }
 
@@ -82,7 +82,8 @@ function unstackTime(x: Tensor): Tensor[] {
  * (`kernel [inputDim, k*units]`, `recurrent_kernel [units, k*units]`, `bias [k*units]`), and the time loop.
  * The input projection `x·W (+ b)` is computed for all time steps in one matMul; each step then only adds
  * the recurrent term, and backpropagation through time comes from the tape. Subclasses say how many gate
- * blocks `k` they have and implement one step.
+ * blocks `k` they have and implement one step; LSTM and GRU also run the whole sequence as one fused op
+ * (`fusedSequence`) when the backend has the kernel and the activations are the standard ones.
  *
  * @example
  * ```ts
