@@ -8,3 +8,4 @@ export { avgPoolGradTask, avgPoolTask, maxPoolGradTask, maxPoolTask } from './po
 export { permute4, reduceRows, segmentSum, softmaxRows } from './reduce';
 export { fillF32 } from './simd';
 export { adamUpdate, sgdUpdate } from './optimizer';
+export { gruBackGates, gruBackReset, gruBackState, gruCandidate, gruGates, lstmBackGates, lstmGates } from './recurrent';

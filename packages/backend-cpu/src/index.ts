@@ -35,6 +35,7 @@ import { matmul } from './kernels/matmul.js';
 import { optimizerUpdate } from './kernels/optimizer.js';
 import { pad } from './kernels/pad.js';
 import { avgPool, avgPoolGrad, maxPool, maxPoolGrad } from './kernels/pool.js';
+import { gruSequence, gruSequenceGrad, lstmSequence, lstmSequenceGrad } from './kernels/recurrent.js';
 import { reduce } from './kernels/reduce.js';
 import { unsortedSegmentSum } from './kernels/segment.js';
 import { slice } from './kernels/slice.js';
@@ -188,6 +189,11 @@ export function createCpuBackend(options: CpuOptions, rt: Runtime | null): CpuBa
       make(sparseSoftmaxCrossEntropy(input(x), input(labels), out), out),
     sparseSoftmaxCrossEntropyGrad: (dy, x, labels, out) =>
       make(sparseSoftmaxCrossEntropyGrad(input(dy), input(x), input(labels), out), out),
+    lstmSequence: (x, u, info, out) => make(lstmSequence(input(x), input(u), info), out),
+    lstmSequenceGrad: (d, p, u, info, out) => make(lstmSequenceGrad(input(d), input(p), input(u), info), out),
+    gruSequence: (x, u, rb, info, out) =>
+      make(gruSequence(input(x), input(u), rb ? input(rb) : null, info), out),
+    gruSequenceGrad: (d, p, u, info, out) => make(gruSequenceGrad(input(d), input(p), input(u), info), out),
   };
 
   const threads = rt?.canThread ? (options.threads ?? coreCount()) : 1;

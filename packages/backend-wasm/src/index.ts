@@ -44,6 +44,15 @@ export type { WasmOptions } from './module.js';
 export type { WasmRecord } from './storage.js';
 
 /**
+ * The fused kernels this backend runs natively; the recurrent sequence kernels and the fused training kernels
+ * (in-place optimizer step, sparse softmax cross-entropy) run core's composites.
+ */
+type NativeFused = Omit<
+  FusedKernels,
+  'lstmSequence' | 'lstmSequenceGrad' | 'gruSequence' | 'gruSequenceGrad' | CompositeOnly
+>;
+
+/**
  * The WASM backend: `readSync` always exists (WebAssembly memory is synchronous), and the kernel table
  * has every required and fused kernel.
  *
@@ -56,7 +65,7 @@ export type { WasmRecord } from './storage.js';
 export interface WasmBackend extends Backend {
   readonly name: 'wasm';
   readSync(handle: Handle): TypedArray;
-  readonly kernels: RequiredKernels & Omit<FusedKernels, CompositeOnly>;
+  readonly kernels: RequiredKernels & NativeFused;
   /** What the loaded binary uses: SIMD, and the number of XNNPACK threads (1 in Node). */
   readonly features: { readonly simd: boolean; readonly threads: number };
 }
@@ -81,8 +90,7 @@ export async function wasm(options: WasmOptions = {}): Promise<WasmBackend> {
   // Own a kernel's result; `register` checks it has the size and dtype core expects.
   const own = (what: string, tensor: TfInfo, out: TensorInfo): Handle => store.register(tensor, out, what);
 
-  // The fused training kernels (in-place optimizer step, sparse softmax cross-entropy) run as composites.
-  const kernels: RequiredKernels & Omit<FusedKernels, CompositeOnly> = {
+  const kernels: RequiredKernels & NativeFused = {
     unary: (op, x, out) => own(op, unary(tw, op, input(x), out), out),
     binary: (op, a, b, out) => own(op, binary(tw, op, input(a), input(b), out), out),
     where: (c, a, b, out) => own('where', where(tw, input(c), input(a), input(b), out), out),

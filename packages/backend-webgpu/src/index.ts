@@ -43,6 +43,15 @@ export { Runtime } from './runtime.js';
 export type { GpuRecord } from './storage.js';
 
 /**
+ * The fused kernels this backend runs natively; the recurrent sequence kernels and the fused training kernels
+ * (in-place optimizer step, sparse softmax cross-entropy) run core's composites.
+ */
+type NativeFused = Omit<
+  FusedKernels,
+  'lstmSequence' | 'lstmSequenceGrad' | 'gruSequence' | 'gruSequenceGrad' | CompositeOnly
+>;
+
+/**
  * The WebGPU backend: every required and fused kernel, asynchronous reads only, plus access to the
  * device and the command runtime.
  *
@@ -54,7 +63,7 @@ export type { GpuRecord } from './storage.js';
  */
 export interface WebGpuBackend extends Backend {
   readonly name: 'webgpu';
-  readonly kernels: RequiredKernels & Omit<FusedKernels, CompositeOnly>;
+  readonly kernels: RequiredKernels & NativeFused;
   /** The device the kernels run on. */
   readonly device: GPUDevice;
   /** Command batching, pipeline cache and buffer pool of this backend. */
@@ -95,8 +104,7 @@ export async function webgpu(options: DeviceOptions = {}): Promise<WebGpuBackend
     if (lost !== null) throw new Error(`webgpu: the device was lost (${lost}); create a new backend`);
   };
 
-  // The fused training kernels (in-place optimizer step, sparse softmax cross-entropy) run as composites.
-  const kernels: RequiredKernels & Omit<FusedKernels, CompositeOnly> = {
+  const kernels: RequiredKernels & NativeFused = {
     unary: (op, x, out) => unary(ctx, op, x, out),
     binary: (op, a, b, out) => binary(ctx, op, a, b, out),
     where: (c, a, b, out) => where(ctx, c, a, b, out),

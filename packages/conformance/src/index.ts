@@ -50,6 +50,7 @@ import { registerOracle } from './oracle.js';
 import { registerMovementOracle } from './oracle-movement.js';
 import { registerNnOracle } from './oracle-nn.js';
 import { registerReadback } from './readback.js';
+import { registerRecurrent } from './recurrent.js';
 import { registerTraining } from './training.js';
 
 export type { TestContext, Tolerances } from './harness.js';
@@ -148,6 +149,7 @@ export function runConformance(
     registerComposites(suite);
     registerDispatchTests(suite);
     registerFusedTraining(suite);
+    registerRecurrent(suite);
 
     const unknown = [...Object.keys(options.knownGaps ?? {}), ...Object.keys(tests ?? {})].filter(
       (id) => !suite.testIds.has(id),

@@ -46,6 +46,10 @@ export const KERNEL_KINDS: Readonly<Record<KernelName, 'required' | 'fused'>> = 
   optimizerUpdate: 'fused',
   sparseSoftmaxCrossEntropy: 'fused',
   sparseSoftmaxCrossEntropyGrad: 'fused',
+  lstmSequence: 'fused',
+  lstmSequenceGrad: 'fused',
+  gruSequence: 'fused',
+  gruSequenceGrad: 'fused',
 };
 
 /**
@@ -175,7 +179,22 @@ const FUSED_PROBES: Readonly<Record<keyof FusedKernels, () => unknown>> = {
   sparseSoftmaxCrossEntropy: () => nr.sparseSoftmaxCrossEntropy([0], [[1, 2]]),
   sparseSoftmaxCrossEntropyGrad: () =>
     nr.grad((x) => nr.sum(nr.sparseSoftmaxCrossEntropy([0], x)))(nr.tensor([[1, 2]])),
+  lstmSequence: () => rnnProbe(() => nr.layers.lstm({ units: 2 }), false),
+  lstmSequenceGrad: () => rnnProbe(() => nr.layers.lstm({ units: 2 }), true),
+  gruSequence: () => rnnProbe(() => nr.layers.gru({ units: 2 }), false),
+  gruSequenceGrad: () => rnnProbe(() => nr.layers.gru({ units: 2 }), true),
 };
+
+/** Run a recurrent layer on a `[1, 2, 3]` input (and differentiate it), then dispose the layer. */
+function rnnProbe(make: () => nr.Layer, grad: boolean): unknown {
+  const layer = make();
+  try {
+    const x = nr.ones([1, 2, 3]);
+    return grad ? nr.grad((v) => nr.sum(layer.apply(v)))(x) : layer.apply(x);
+  } finally {
+    layer.dispose();
+  }
+}
 
 /**
  * Register the `matrix` group: the matrix reports a fused kernel as native when the backend's table has

@@ -30,6 +30,7 @@ export type {
   OptimizerRule,
   Pool2DInfo,
   ReduceOp,
+  RnnSequenceInfo,
   RequiredKernels,
   Shape,
   TensorInfo,

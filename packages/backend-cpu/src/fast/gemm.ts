@@ -224,3 +224,80 @@ function splitK(rt: Runtime, s: GemmSpec, threads: number): void {
     rt.heap.free(scratch, scratchBytes);
   }
 }
+
+/**
+ * A right-hand matrix packed once for many single-threaded products `C (+)= A·B` with the same B (the
+ * recurrent kernels multiply by the same weights at every time step). `free` returns the packed panels.
+ *
+ * @example
+ * ```ts
+ * const u = prepackB(rt, { b, bRs: N, bCs: 1, K, N });
+ * u.run(a, K, c, N, M, false);
+ * u.free();
+ * ```
+ */
+export interface PrepackedB {
+  /** `C (+)= A·B` for `M` rows of A (row stride `aRs`, unit column stride) into C (row stride `ldc`). */
+  run(a: number, aRs: number, c: number, ldc: number, M: number, accumulate: boolean): void;
+  free(): void;
+}
+
+/**
+ * Pack B (element (k, j) at `b + (k * bRs + j * bCs) * 4`, `K` x `N`) once; see {@link PrepackedB}.
+ *
+ * @example
+ * ```ts
+ * const u = prepackB(rt, { b, bRs: N, bCs: 1, K, N });
+ * ```
+ */
+export function prepackB(
+  rt: Runtime,
+  B: {
+    readonly b: number;
+    readonly bRs: number;
+    readonly bCs: number;
+    readonly K: number;
+    readonly N: number;
+  },
+): PrepackedB {
+  const { K, N } = B;
+  const nBlock = roundUp(N, BLOCK.NR);
+  const spec = { M: 1, N, K, batch: 1, a: 0, aRs: K, aCs: 1, aBatch: 0, c: 0, ldc: N, cBatch: 0 };
+  const w = writeGemmSpec(rt, { ...spec, b: B.b, bRs: B.bRs, bCs: B.bCs, bBatch: 0 });
+  const packed = packB(rt, w, 1, nBlock, 1, 1);
+  const scratch = rt.heap.alloc(PACK_A_BYTES);
+  const base = MEMORY.GEMM >> 2;
+  return {
+    run(a, aRs, c, ldc, M, accumulate) {
+      if (M === 0 || N === 0) return;
+      // Written field by field (no objects): this runs at every time step of a recurrent sequence.
+      const w = rt.heap.i32();
+      w.fill(0, base, base + GEMM.WORDS);
+      w[base + GEMM.M] = M;
+      w[base + GEMM.N] = N;
+      w[base + GEMM.K] = K;
+      w[base + GEMM.A] = a;
+      w[base + GEMM.A_RS] = aRs;
+      w[base + GEMM.A_CS] = 1;
+      w[base + GEMM.A_MODE] = A_MODE.STRIDED;
+      w[base + GEMM.B] = B.b;
+      w[base + GEMM.B_RS] = B.bRs;
+      w[base + GEMM.B_CS] = B.bCs;
+      w[base + GEMM.PB] = packed.ptr;
+      w[base + GEMM.C] = c;
+      w[base + GEMM.LDC] = ldc;
+      w[base + GEMM.FLAGS] = accumulate ? GEMM_FLAGS.ACCUMULATE : 0;
+      w[base + GEMM.SCRATCH] = scratch;
+      w[base + GEMM.SCRATCH_STRIDE] = PACK_A_BYTES;
+      w[base + GEMM.M_BLOCK] = roundUp(M, BLOCK.MR);
+      w[base + GEMM.N_BLOCK] = nBlock;
+      w[base + GEMM.M_TASKS] = 1;
+      w[base + GEMM.N_TASKS] = 1;
+      rt.run('gemmTask', MEMORY.GEMM, 1, 1);
+    },
+    free() {
+      rt.heap.free(packed.ptr, packed.bytes);
+      rt.heap.free(scratch, PACK_A_BYTES);
+    },
+  };
+}

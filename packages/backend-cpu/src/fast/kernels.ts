@@ -23,6 +23,7 @@ import { HeapRecord } from './heap.js';
 import { BINARY_CODES, REDUCE_CODES, type TaskName, UNARY_CODES } from './layout.js';
 import { concatBytes, gatherBytes, padBytes, sliceBytes } from './movement.js';
 import { fastOptimizerUpdate } from './optimizer.js';
+import { fastRecurrent } from './recurrent.js';
 import type { Runtime } from './runtime.js';
 
 type Table = RequiredKernels & FusedKernels;
@@ -265,5 +266,25 @@ export function fastKernels(
     },
 
     optimizerUpdate: fastOptimizerUpdate(rt, store),
+    lstmSequence: (x, u, info, out) =>
+      produce(out, (o) => {
+        if (!empty(out)) fastRecurrent(rt, 'lstm', { a: ptr(x), p: 0, u: ptr(u), rb: 0, out: o }, info);
+      }),
+    lstmSequenceGrad: (d, p, u, info, out) =>
+      produce(out, (o) => {
+        if (empty(out)) return;
+        fastRecurrent(rt, 'lstmGrad', { a: ptr(d), p: ptr(p), u: ptr(u), rb: 0, out: o }, info);
+      }),
+    gruSequence: (x, u, rb, info, out) =>
+      produce(out, (o) => {
+        if (empty(out)) return;
+        const ptrs = { a: ptr(x), p: 0, u: ptr(u), rb: rb ? ptr(rb) : 0, out: o };
+        fastRecurrent(rt, 'gru', ptrs, info);
+      }),
+    gruSequenceGrad: (d, p, u, info, out) =>
+      produce(out, (o) => {
+        if (empty(out)) return;
+        fastRecurrent(rt, 'gruGrad', { a: ptr(d), p: ptr(p), u: ptr(u), rb: 0, out: o }, info);
+      }),
   };
 }

@@ -290,6 +290,95 @@ export interface KernelExports {
     eps: number,
   ): void;
   sgdUpdate(w: number, g: number, vel: number, n: number, lr: number, mom: number, nesterov: number): void;
+  lstmGates(
+    x: number,
+    xRs: number,
+    z: number,
+    hasZ: number,
+    p: number,
+    pp: number,
+    pRs: number,
+    hasPrev: number,
+    rows: number,
+    n: number,
+  ): void;
+  gruGates(
+    x: number,
+    xRs: number,
+    inner: number,
+    innerRs: number,
+    hasInner: number,
+    rb: number,
+    p: number,
+    pp: number,
+    pRs: number,
+    hasPrev: number,
+    resetAfter: number,
+    rows: number,
+    n: number,
+  ): void;
+  gruCandidate(
+    x: number,
+    xRs: number,
+    ah: number,
+    hasAh: number,
+    p: number,
+    pp: number,
+    pRs: number,
+    hasPrev: number,
+    resetAfter: number,
+    rows: number,
+    n: number,
+  ): void;
+  lstmBackGates(
+    d: number,
+    p: number,
+    pp: number,
+    pRs: number,
+    hasPrev: number,
+    o: number,
+    oRs: number,
+    dhNext: number,
+    dcNext: number,
+    rows: number,
+    n: number,
+  ): void;
+  gruBackGates(
+    d: number,
+    p: number,
+    pp: number,
+    pRs: number,
+    hasPrev: number,
+    o: number,
+    oRs: number,
+    dhNext: number,
+    dhs: number,
+    resetAfter: number,
+    rows: number,
+    n: number,
+  ): void;
+  gruBackReset(
+    p: number,
+    pp: number,
+    pRs: number,
+    hasPrev: number,
+    o: number,
+    oRs: number,
+    rh: number,
+    rows: number,
+    n: number,
+  ): void;
+  gruBackState(
+    p: number,
+    pRs: number,
+    acc: number,
+    rh: number,
+    dhs: number,
+    dhNext: number,
+    resetAfter: number,
+    rows: number,
+    n: number,
+  ): void;
 }
 
 /**

@@ -306,6 +306,55 @@ export interface FusedKernels {
   sparseSoftmaxCrossEntropy(logits: Operand, labels: Operand, out: TensorInfo): Handle;
   /** Its gradient for the logits: `dy[i] * (softmax(logits[i]) - onehot(labels[i]))`; a NaN row for a bad label. */
   sparseSoftmaxCrossEntropyGrad(dy: Operand, logits: Operand, labels: Operand, out: TensorInfo): Handle;
+  /** LSTM (tanh, sigmoid gates) over a whole sequence; see {@link RnnSequenceInfo} for the layouts. */
+  lstmSequence(xw: Operand, recurrentKernel: Operand, info: RnnSequenceInfo, out: TensorInfo): Handle;
+  /** Gradient of lstmSequence: `[batch, time, 4u]` pre-activation gate gradients from the h part of `dPacked`. */
+  lstmSequenceGrad(
+    dPacked: Operand,
+    packed: Operand,
+    recurrentKernel: Operand,
+    info: RnnSequenceInfo,
+    out: TensorInfo,
+  ): Handle;
+  /** GRU (tanh, sigmoid gates) over a whole sequence; `recurrentBias` `[3u]` only with `resetAfter` and a bias. */
+  gruSequence(
+    xw: Operand,
+    recurrentKernel: Operand,
+    recurrentBias: Operand | null,
+    info: RnnSequenceInfo,
+    out: TensorInfo,
+  ): Handle;
+  /** Gradient of gruSequence: `[batch, time, 4u]` = d(z, r, candidate pre-activations), d(recurrent candidate term). */
+  gruSequenceGrad(
+    dPacked: Operand,
+    packed: Operand,
+    recurrentKernel: Operand,
+    info: RnnSequenceInfo,
+    out: TensorInfo,
+  ): Handle;
+}
+
+/**
+ * Geometry of a fused recurrent sequence kernel. The input projection `xw = x·W + b` is `[batch, time, k·u]`
+ * (gate blocks in Keras order); step `s` reads time `t = goBackwards ? time-1-s : s` and the state of step
+ * `s-1` (zeros before the first step). The forward kernels return `packed` `[batch, time, K·u]`, written at
+ * the time each step read, holding the blocks the backward pass needs:
+ * LSTM (K=7): `h, c, i, f, g, o, tanh(c)` (gates after activation);
+ * GRU (K=5): `h, z, r, ĥ, e` with `e = h_prev·U_h + b_h` (`resetAfter`) or `r⊙h_prev`.
+ * The gradient kernels read only the `h` block of `dPacked`.
+ *
+ * @example
+ * ```ts
+ * const info: nr.RnnSequenceInfo = { batch: 32, time: 50, units: 64, goBackwards: false, resetAfter: false };
+ * ```
+ */
+export interface RnnSequenceInfo {
+  readonly batch: number;
+  readonly time: number;
+  readonly units: number;
+  readonly goBackwards: boolean;
+  /** GRU only: the reset gate multiplies `h_prev·U_h + b_h` (Keras `reset_after`). */
+  readonly resetAfter: boolean;
 }
 
 /**

@@ -1,8 +1,10 @@
+import { engine } from '../../engine/engine.js';
 import type { Tensor } from '../../engine/tensor.js';
 import type { ConfigDict } from '../../initializers/initializers.js';
 import { add, mul, sub } from '../../ops/binary.js';
 import { matMul } from '../../ops/matmul.js';
 import { slice, split } from '../../ops/movement.js';
+import { gruSequence } from '../../ops/recurrent.js';
 import { type ActivationName, getActivation } from '../activations.js';
 import { RNNBase, type RNNBaseArgs } from './rnn-base.js';
 
@@ -97,6 +99,15 @@ export class GRU extends RNNBase {
       const r = ract(add(xr!, hr!));
       return update(h!, z, act(add(xh!, matMul(mul(r, h!), uh))));
     };
+  }
+
+  /** One fused op over the sequence for the standard activations (tanh, sigmoid gates). */
+  protected override fusedSequence(xw: Tensor): Tensor | null {
+    const k = engine().backend.kernels;
+    if (typeof k.gruSequence !== 'function' || typeof k.gruSequenceGrad !== 'function') return null;
+    if (this.activationName !== 'tanh' || this.recurrentActivationName !== 'sigmoid') return null;
+    const rb = this.resetAfter && this.bias ? slice(this.bias, [1, 0], [1, -1]) : null;
+    return gruSequence(xw, this.recurrentKernel, rb, this.goBackwards, this.resetAfter);
   }
 
   override getConfig(): ConfigDict {

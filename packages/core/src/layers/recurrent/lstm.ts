@@ -1,9 +1,11 @@
+import { engine } from '../../engine/engine.js';
 import type { Tensor } from '../../engine/tensor.js';
 import type { ConfigDict, Initializer } from '../../initializers/initializers.js';
 import { add, mul } from '../../ops/binary.js';
 import { ones } from '../../ops/creation.js';
 import { matMul } from '../../ops/matmul.js';
 import { concat, split } from '../../ops/movement.js';
+import { lstmSequence } from '../../ops/recurrent.js';
 import { type ActivationName, getActivation } from '../activations.js';
 import { RNNBase, type RNNBaseArgs } from './rnn-base.js';
 
@@ -87,6 +89,14 @@ export class LSTM extends RNNBase {
       const hNext = mul(ract(zo!), act(cNext));
       return [hNext, cNext];
     };
+  }
+
+  /** One fused op over the sequence for the standard activations (tanh, sigmoid gates). */
+  protected override fusedSequence(xw: Tensor): Tensor | null {
+    const k = engine().backend.kernels;
+    if (typeof k.lstmSequence !== 'function' || typeof k.lstmSequenceGrad !== 'function') return null;
+    if (this.activationName !== 'tanh' || this.recurrentActivationName !== 'sigmoid') return null;
+    return lstmSequence(xw, this.recurrentKernel, this.goBackwards);
   }
 
   override getConfig(): ConfigDict {

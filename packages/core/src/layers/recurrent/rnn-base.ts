@@ -8,9 +8,9 @@ import {
   initializerConfig,
 } from '../../initializers/initializers.js';
 import { add } from '../../ops/binary.js';
-import { zeros } from '../../ops/creation.js';
+import { tensor1d, zeros } from '../../ops/creation.js';
 import { matMul } from '../../ops/matmul.js';
-import { split, stack } from '../../ops/movement.js';
+import { gather, slice, split, stack } from '../../ops/movement.js';
 import { cast, reshape } from '../../ops/shape.js';
 import type { Regularizer } from '../../regularizers/regularizers.js';
 import {
@@ -60,7 +60,7 @@ export interface RNNBaseArgs extends LayerArgs {
   returnState?: boolean;
   /** Not supported: must be false. */
   stateful?: boolean;
-  /** Accepted for Keras compatibility and ignored (the loop is always unrolled on the tape). */
+  /** Accepted for Keras compatibility and ignored (the backend decides: a fused sequence kernel or the unrolled loop). */
   unroll?: boolean;
 }
 
@@ -82,7 +82,8 @@ function unstackTime(x: Tensor): Tensor[] {
  * (`kernel [inputDim, k*units]`, `recurrent_kernel [units, k*units]`, `bias [k*units]`), and the time loop.
  * The input projection `x·W (+ b)` is computed for all time steps in one matMul; each step then only adds
  * the recurrent term, and backpropagation through time comes from the tape. Subclasses say how many gate
- * blocks `k` they have and implement one step.
+ * blocks `k` they have and implement one step; LSTM and GRU also run the whole sequence as one fused op
+ * (`fusedSequence`) when the backend has the kernel and the activations are the standard ones.
  *
  * @example
  * ```ts
@@ -175,6 +176,15 @@ export abstract class RNNBase extends Layer {
    */
   protected abstract makeStep(): (xw: Tensor, states: Tensor[]) => Tensor[];
 
+  /**
+   * Run the whole sequence as one fused op when the active backend has the kernels and the activations are
+   * the standard ones: given `xw [batch, time, k*units]`, return `packed [batch, time, K*units]` whose first
+   * block is `h` at the time each step read (see `RnnSequenceInfo`). Null: use the unrolled loop.
+   */
+  protected fusedSequence(_xw: Tensor): Tensor | null {
+    return null;
+  }
+
   /** Rank must be 3 and, once built, the feature dimension must match. */
   protected override checkInputShape(inputShape: SymbolicShape): void {
     const where = `${this.className} '${this.name}'`;
@@ -240,6 +250,8 @@ export abstract class RNNBase extends Layer {
       let xw = matMul(reshape(x, [batch * time, features]), this.kernel);
       const b = this.inputBias();
       if (b) xw = add(xw, b);
+      const fused = this.fusedSequence(reshape(xw, [batch, time, n]));
+      if (fused) return this.outputOf(fused, batch, time);
       const perStep = unstackTime(reshape(xw, [batch, time, n]));
       const step = this.makeStep();
       let states: Tensor[] = [];
@@ -252,6 +264,23 @@ export abstract class RNNBase extends Layer {
       }
       return this.returnSequences ? stack(outputs, 1) : states[0]!;
     });
+  }
+
+  /** The layer's output from a fused op's `packed` result (`h` is its first block, stored by time). */
+  private outputOf(packed: Tensor, batch: number, time: number): Tensor {
+    const u = this.units;
+    if (!this.returnSequences) {
+      const last = this.goBackwards ? 0 : time - 1;
+      return reshape(slice(packed, [0, last, 0], [batch, 1, u]), [batch, u]);
+    }
+    const h = slice(packed, [0, 0, 0], [batch, time, u]);
+    if (!this.goBackwards || time === 1) return h;
+    // The returned sequence is in processing order: reverse the time axis.
+    const order = tensor1d(
+      Array.from({ length: time }, (_, i) => time - 1 - i),
+      'int32',
+    );
+    return gather(h, order, 1);
   }
 
   override getConfig(): ConfigDict {
