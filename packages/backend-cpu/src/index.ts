@@ -29,6 +29,7 @@ import { binary } from './kernels/binary.js';
 import { cast } from './kernels/cast.js';
 import { concat } from './kernels/concat.js';
 import { conv2d, conv2dGradFilter, conv2dGradInput } from './kernels/conv2d.js';
+import { conv2dBiasActivation, matmulBiasActivation } from './kernels/fused.js';
 import { gather } from './kernels/gather.js';
 import { matmul } from './kernels/matmul.js';
 import { pad } from './kernels/pad.js';
@@ -173,6 +174,10 @@ export function createCpuBackend(options: CpuOptions, rt: Runtime | null): CpuBa
     softmax: (x, out) => make(softmax(input(x), out), out),
     logSoftmax: (x, out) => make(logSoftmax(input(x), out), out),
     unsortedSegmentSum: (x, ids, num, out) => make(unsortedSegmentSum(input(x), input(ids), num, out), out),
+    matmulBiasActivation: (a, b, bias, act, ta, tb, out) =>
+      make(matmulBiasActivation(input(a), input(b), bias && input(bias), act, ta, tb, out), out),
+    conv2dBiasActivation: (x, f, bias, act, info, out) =>
+      make(conv2dBiasActivation(input(x), input(f), bias && input(bias), act, info, out), out),
   };
 
   const threads = rt?.canThread ? (options.threads ?? coreCount()) : 1;

@@ -13,6 +13,7 @@
  * - readback: `data()`, `array()`, and `dataSync()` exactly where the backend declares `readSync` (`readback`);
  * - a few SGD steps of tiny dense, CNN and RNN models that must reduce the loss (`training`);
  * - the composite defaults of the fused kernels, run on this backend's primitives (`composites`);
+ * - the fused product + bias + activation ops against their unfused composite (`fused`);
  * and writes the kernel x backend matrix (JSON) that the docs site shows.
  *
  * Test ids are `<group>/<test name>` as printed by vitest; list known gaps by id in `options.knownGaps`.
@@ -39,6 +40,7 @@ import { registerFixtures } from './fixtures.js';
 import { registerGradientFixtures } from './fixtures-grad.js';
 import { registerMovementFixtures } from './fixtures-movement.js';
 import { registerNnFixtures } from './fixtures-nn.js';
+import { registerFused } from './fused.js';
 import { registerGradients } from './gradients.js';
 import { DEFAULT_TOLERANCES, Suite, type Tolerances } from './harness.js';
 import { defaultMatrixFile, registerDispatchTests, writeMatrix } from './matrix.js';
@@ -144,6 +146,7 @@ export function runConformance(
     registerTraining(suite);
     registerComposites(suite);
     registerDispatchTests(suite);
+    registerFused(suite);
 
     const unknown = [...Object.keys(options.knownGaps ?? {}), ...Object.keys(tests ?? {})].filter(
       (id) => !suite.testIds.has(id),

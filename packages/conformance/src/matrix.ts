@@ -43,6 +43,8 @@ export const KERNEL_KINDS: Readonly<Record<KernelName, 'required' | 'fused'>> = 
   softmax: 'fused',
   logSoftmax: 'fused',
   unsortedSegmentSum: 'fused',
+  matmulBiasActivation: 'fused',
+  conv2dBiasActivation: 'fused',
 };
 
 /**
@@ -162,6 +164,9 @@ const FUSED_PROBES: Readonly<Record<keyof FusedKernels, () => unknown>> = {
   softmax: () => nr.softmax([1, 2]),
   logSoftmax: () => nr.logSoftmax([1, 2]),
   unsortedSegmentSum: () => nr.unsortedSegmentSum([1, 2], [0, 0], 1),
+  matmulBiasActivation: () => nr.fusedMatMul({ a: [[1, 2]], b: [[3], [4]], bias: [1], activation: 'relu' }),
+  conv2dBiasActivation: () =>
+    nr.fusedConv2d({ x: nr.ones([1, 3, 3, 1]), filter: nr.ones([2, 2, 1, 1]), bias: [1] }),
 };
 
 /**
