@@ -53,7 +53,8 @@ export type { WasmRecord } from './storage.js';
 export interface WasmBackend extends Backend {
   readonly name: 'wasm';
   readSync(handle: Handle): TypedArray;
-  readonly kernels: RequiredKernels & FusedKernels;
+  /** Every kernel of the contract except the product + bias + activation ones (core's composites run those). */
+  readonly kernels: RequiredKernels & Omit<FusedKernels, 'matmulBiasActivation' | 'conv2dBiasActivation'>;
   /** What the loaded binary uses: SIMD, and the number of XNNPACK threads (1 in Node). */
   readonly features: { readonly simd: boolean; readonly threads: number };
 }
@@ -78,7 +79,7 @@ export async function wasm(options: WasmOptions = {}): Promise<WasmBackend> {
   // Own a kernel's result; `register` checks it has the size and dtype core expects.
   const own = (what: string, tensor: TfInfo, out: TensorInfo): Handle => store.register(tensor, out, what);
 
-  const kernels: RequiredKernels & FusedKernels = {
+  const kernels: WasmBackend['kernels'] = {
     unary: (op, x, out) => own(op, unary(tw, op, input(x), out), out),
     binary: (op, a, b, out) => own(op, binary(tw, op, input(a), input(b), out), out),
     where: (c, a, b, out) => own('where', where(tw, input(c), input(a), input(b), out), out),

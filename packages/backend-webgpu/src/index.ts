@@ -51,7 +51,8 @@ export type { GpuRecord } from './storage.js';
  */
 export interface WebGpuBackend extends Backend {
   readonly name: 'webgpu';
-  readonly kernels: RequiredKernels & FusedKernels;
+  /** Every kernel of the contract except the product + bias + activation ones (core's composites run those). */
+  readonly kernels: RequiredKernels & Omit<FusedKernels, 'matmulBiasActivation' | 'conv2dBiasActivation'>;
   /** The device the kernels run on. */
   readonly device: GPUDevice;
   /** Command batching, pipeline cache and buffer pool of this backend. */
@@ -92,7 +93,7 @@ export async function webgpu(options: DeviceOptions = {}): Promise<WebGpuBackend
     if (lost !== null) throw new Error(`webgpu: the device was lost (${lost}); create a new backend`);
   };
 
-  const kernels: RequiredKernels & FusedKernels = {
+  const kernels: WebGpuBackend['kernels'] = {
     unary: (op, x, out) => unary(ctx, op, x, out),
     binary: (op, a, b, out) => binary(ctx, op, a, b, out),
     where: (c, a, b, out) => where(ctx, c, a, b, out),
