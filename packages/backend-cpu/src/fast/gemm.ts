@@ -163,8 +163,11 @@ export function runGemm(rt: Runtime, s: GemmSpec, p: Parallelism): void {
     splitK(rt, s, threads);
     return;
   }
-  // Task grid: enough tasks for the threads (4 per thread), rows in multiples of 4, columns of 8.
-  const wanted = threads > 1 ? Math.ceil((4 * threads) / batch) : 1;
+  // Task grid: enough tasks for the threads (4 per thread, more for big jobs: up to 32 tasks of at least
+  // 2^23 multiply-adds, so a thread that is preempted holds back only a small last task), rows in multiples
+  // of 4, columns of 8.
+  const tasksWanted = Math.max(4 * threads, Math.min(32, Math.floor((M * N * K * batch) / (1 << 23))));
+  const wanted = threads > 1 ? Math.ceil(tasksWanted / batch) : 1;
   const mSplit = Math.max(1, Math.min(wanted, Math.ceil(M / 16)));
   const nSplit = Math.max(1, Math.min(Math.ceil(wanted / mSplit), Math.ceil(N / 32)));
   const mBlock = roundUp(Math.ceil(M / mSplit), BLOCK.MR);
