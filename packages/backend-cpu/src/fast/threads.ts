@@ -12,7 +12,7 @@ import { CONTROL, type WorkerInit, workerMain } from './worker-main.js';
 const STALL_MS = 120_000;
 /** Jobs in a row that were no faster than the caller alone would have been, before backing off. */
 const STRIKES = 3;
-/** How long to run single-threaded after backing off (ms); doubles on each back-off in a row, up to the maximum. */
+/** How long to run single-threaded after backing off (ms); doubles on each back-off, halves on each good job. */
 const BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 8000;
 /** Shortest time the caller spins for the workers' last tasks before it sleeps (ms). */
@@ -263,8 +263,10 @@ export class WorkerPool {
     if (mine === 0 || mine === tasks) return;
     const ratio = total / ((worked / mine) * tasks);
     if (ratio < 0.7) {
+      // One good job halves the next back-off rather than resetting it: on a busy machine, where good and
+      // stalled jobs alternate, threads then stay off most of the time.
       this.strikes = 0;
-      this.backoffMs = BACKOFF_MS;
+      this.backoffMs = Math.max(BACKOFF_MS, this.backoffMs / 2);
     } else if (ratio > 1.5 || ++this.strikes >= STRIKES) {
       this.strikes = 0;
       this.backoffUntil = performance.now() + this.backoffMs;
