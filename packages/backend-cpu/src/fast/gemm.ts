@@ -5,7 +5,11 @@
  * @packageDocumentation
  */
 import { A_MODE, BLOCK, GEMM, GEMM_FLAGS, MEMORY } from './layout.js';
+import { ModeChooser } from './mode-chooser.js';
 import type { Runtime } from './runtime.js';
+
+/** Single-threaded or parallel, per size of product, measured in this process. */
+const chooser = new ModeChooser();
 
 /**
  * When to use threads: `threads` in all (1 = never) for jobs of at least `threshold` multiply-adds.
@@ -158,7 +162,22 @@ export function runGemm(rt: Runtime, s: GemmSpec, p: Parallelism): void {
     }
     return;
   }
-  const threads = threadsFor(p, M * N * K * batch);
+  const macs = M * N * K * batch;
+  let threads = threadsFor(p, macs);
+  // With a threshold of 0 every job is split (as documented); otherwise measure which mode is faster here.
+  const adaptive = threads > 1 && p.threshold > 0;
+  const parallel = adaptive ? chooser.parallel(macs) : threads > 1;
+  if (!parallel) threads = 1;
+  // A parallel job measures the pool only once its workers are up (starting them takes milliseconds).
+  const measured = adaptive && (!parallel || rt.readyWorkers >= threads - 1);
+  const start = measured ? performance.now() : 0;
+  gemmWithThreads(rt, s, threads);
+  if (measured) chooser.record(macs, parallel, performance.now() - start);
+}
+
+/** The product `s` on `threads` threads (1: the calling thread alone). */
+function gemmWithThreads(rt: Runtime, s: GemmSpec, threads: number): void {
+  const { M, N, K, batch } = s;
   if (useSplitK(s)) {
     splitK(rt, s, threads);
     return;
