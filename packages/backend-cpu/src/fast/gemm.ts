@@ -8,8 +8,8 @@ import { A_MODE, BLOCK, GEMM, GEMM_FLAGS, MEMORY } from './layout.js';
 import { ModeChooser } from './mode-chooser.js';
 import type { Runtime } from './runtime.js';
 
-/** Single-threaded or parallel, per size of product, measured in this process. */
-const chooser = new ModeChooser();
+/** Single-threaded or parallel, per kind of job and size, measured in this process. */
+const choosers = new Map<string, ModeChooser>();
 
 /**
  * When to use threads: `threads` in all (1 = never) for jobs of at least `threshold` multiply-adds.
@@ -162,17 +162,40 @@ export function runGemm(rt: Runtime, s: GemmSpec, p: Parallelism): void {
     }
     return;
   }
-  const macs = M * N * K * batch;
+  withThreads(rt, p, 'gemm', M * N * K * batch, (threads) => gemmWithThreads(rt, s, threads));
+}
+
+/**
+ * Run a job of `macs` multiply-adds on the threads {@link threadsFor} allows, or on the calling thread alone
+ * when that has measured faster for jobs of this kind and size (see {@link ModeChooser}). With a threshold
+ * of 0 every job is split, as documented.
+ *
+ * @example
+ * ```ts
+ * withThreads(rt, parallelism, 'convGradInput', macs, (threads) => rt.run('convGradInputTask', desc, n, threads));
+ * ```
+ */
+export function withThreads(
+  rt: Runtime,
+  p: Parallelism,
+  kind: string,
+  macs: number,
+  run: (threads: number) => void,
+): void {
   let threads = threadsFor(p, macs);
-  // With a threshold of 0 every job is split (as documented); otherwise measure which mode is faster here.
   const adaptive = threads > 1 && p.threshold > 0;
-  const parallel = adaptive ? chooser.parallel(macs) : threads > 1;
+  let chooser = choosers.get(kind);
+  if (adaptive && !chooser) {
+    chooser = new ModeChooser();
+    choosers.set(kind, chooser);
+  }
+  const parallel = adaptive ? chooser!.parallel(macs) : threads > 1;
   if (!parallel) threads = 1;
   // A parallel job measures the pool only once its workers are up (starting them takes milliseconds).
   const measured = adaptive && (!parallel || rt.readyWorkers >= threads - 1);
   const start = measured ? performance.now() : 0;
-  gemmWithThreads(rt, s, threads);
-  if (measured) chooser.record(macs, parallel, performance.now() - start);
+  run(threads);
+  if (measured) chooser!.record(macs, parallel, performance.now() - start);
 }
 
 /** The product `s` on `threads` threads (1: the calling thread alone). */
