@@ -20,11 +20,21 @@ describe('ModeChooser', () => {
     const c = new ModeChooser();
     c.record(macs, true, 2, 0);
     c.record(macs, false, 1, 0);
-    const later = EXPLORE_MS + 1;
+    // The pool was 2x slower: it is re-measured after twice the base interval.
+    expect(c.parallel(macs, EXPLORE_MS + 1)).toBe(false);
+    const later = 2 * EXPLORE_MS + 1;
     expect(c.parallel(macs, later)).toBe(true); // the pool's figure is stale: measure it again
     c.record(macs, true, 0.5, later); // the machine got quieter: replaces the stale 2 ms
     c.record(macs, false, 1, later);
     expect(c.parallel(macs, later + 1)).toBe(true);
+  });
+
+  it('re-measures a much slower mode at most 16 intervals apart', () => {
+    const c = new ModeChooser();
+    c.record(macs, true, 100, 0);
+    c.record(macs, false, 1, 0);
+    expect(c.parallel(macs, 16 * EXPLORE_MS - 1)).toBe(false);
+    expect(c.parallel(macs, 16 * EXPLORE_MS + 1)).toBe(true);
   });
 
   it('keeps separate figures per size class (log2 of the multiply-adds)', () => {

@@ -3,12 +3,13 @@
  * with other processes, a parallel job can be slower than the calling thread alone (a preempted worker
  * holds back the whole job); on an idle one it is about twice as fast. For each size class of job
  * (log2 of its multiply-adds) the chooser keeps the recent wall time of each mode, runs the faster one,
- * and re-measures the other when its figure is older than {@link EXPLORE_MS}.
+ * and re-measures the other when its figure is older than {@link EXPLORE_MS} times how much slower it was
+ * (at most 16 times).
  *
  * @packageDocumentation
  */
 
-/** How old (ms) the other mode's figure may get before a job runs in that mode again to re-measure it. */
+/** How old (ms) the other mode's figure may get (times its slowdown) before a job re-measures it. */
 export const EXPLORE_MS = 250;
 
 interface Arm {
@@ -52,7 +53,8 @@ export class ModeChooser {
     if (Number.isNaN(single.ms)) return false;
     const best = par.ms <= single.ms ? par : single;
     const other = best === par ? single : par;
-    const explore = now - other.at > EXPLORE_MS;
+    // Re-measuring costs the difference once per interval: the slower the other mode was, the rarer.
+    const explore = now - other.at > EXPLORE_MS * Math.min(16, Math.max(1, other.ms / best.ms));
     return explore ? other === par : best === par;
   }
 
