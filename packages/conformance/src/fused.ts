@@ -56,35 +56,22 @@ function matCases(g: Gen): MatCase[] {
   return cases;
 }
 
+/** A convolution case in one line: shapes, strides, padding, dilations, bias or not, activation. */
+const convCase = (
+  x: number[],
+  f: number[],
+  strides: ConvCase['strides'],
+  padding: ConvCase['padding'],
+  dilations: number,
+  bias: boolean,
+  act: Act,
+): ConvCase => ({ x, f, strides, padding, dilations, bias, act });
+
 function convCases(g: Gen): ConvCase[] {
   const cases: ConvCase[] = [
-    {
-      x: [4, 12, 12, 8],
-      f: [3, 3, 8, 16],
-      strides: 1,
-      padding: 'same',
-      dilations: 1,
-      bias: true,
-      act: 'relu',
-    },
-    {
-      x: [8, 14, 14, 1],
-      f: [5, 5, 1, 8],
-      strides: 1,
-      padding: 'valid',
-      dilations: 1,
-      bias: true,
-      act: 'relu',
-    },
-    {
-      x: [2, 5, 5, 3],
-      f: [1, 1, 3, 4],
-      strides: 1,
-      padding: 'valid',
-      dilations: 1,
-      bias: true,
-      act: 'linear',
-    },
+    convCase([4, 12, 12, 8], [3, 3, 8, 16], 1, 'same', 1, true, 'relu'),
+    convCase([8, 14, 14, 1], [5, 5, 1, 8], 1, 'valid', 1, true, 'relu'),
+    convCase([2, 5, 5, 3], [1, 1, 3, 4], 1, 'valid', 1, true, 'linear'),
   ];
   for (let i = 0; i < 6; i++) {
     const c = g.int(1, 4);
@@ -98,15 +85,7 @@ function convCases(g: Gen): ConvCase[] {
       act: g.pick(['linear', 'relu'] as const),
     });
   }
-  cases.push({
-    x: [1, 6, 6, 2],
-    f: [2, 2, 2, 3],
-    strides: 1,
-    padding: 'same',
-    dilations: 2,
-    bias: true,
-    act: 'relu',
-  });
+  cases.push(convCase([1, 6, 6, 2], [2, 2, 2, 3], 1, 'same', 2, true, 'relu'));
   return cases;
 }
 
@@ -248,15 +227,7 @@ export function registerFused(suite: Suite): void {
     test('fused gradients by finite differences', [...mm, ...cv], async ({ tol }) => {
       const g = new Gen(7003);
       const mat: MatCase = { m: 3, k: 4, n: 5, ta: false, tb: true, bias: true, act: 'relu' };
-      const conv: ConvCase = {
-        x: [1, 4, 4, 2],
-        f: [2, 2, 2, 3],
-        strides: 1,
-        padding: 'same',
-        dilations: 1,
-        bias: true,
-        act: 'relu',
-      };
+      const conv = convCase([1, 4, 4, 2], [2, 2, 2, 3], 1, 'same', 1, true, 'relu');
       const [sa, sb] = matShapes(mat);
       const matInputs = await awayFromKink(
         g,
