@@ -100,8 +100,6 @@ export class WorkerPool {
   private strikes = 0;
   private backoffUntil = 0;
   private backoffMs = BACKOFF_MS;
-  /** Multiplies the caller's spin time before it sleeps (experiments only). */
-  spinScale = 1;
   /** Whether this thread may block in `Atomics.wait` (not a browser's main thread). */
   private canSleep = true;
 
@@ -231,7 +229,7 @@ export class WorkerPool {
   private awaitWorkers(g: number, tasks: number, since: number, perTaskMs: number): void {
     const c = this.ctrl;
     const deadline = since + STALL_MS;
-    const spinUntil = since + Math.max(SPIN_WAIT_MS, 2 * perTaskMs) * this.spinScale;
+    const spinUntil = since + Math.max(SPIN_WAIT_MS, 2 * perTaskMs);
     let spins = 0;
     while (Atomics.load(c, CONTROL.FINISHED) < tasks) {
       if (++spins % 1024 !== 0) continue;
