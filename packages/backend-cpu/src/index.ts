@@ -30,6 +30,7 @@ import { binary } from './kernels/binary.js';
 import { cast } from './kernels/cast.js';
 import { concat } from './kernels/concat.js';
 import { conv2d, conv2dGradFilter, conv2dGradInput } from './kernels/conv2d.js';
+import { conv2dBiasActivation, matmulBiasActivation } from './kernels/fused.js';
 import { gather } from './kernels/gather.js';
 import { matmul } from './kernels/matmul.js';
 import { optimizerUpdate } from './kernels/optimizer.js';
@@ -194,6 +195,10 @@ export function createCpuBackend(options: CpuOptions, rt: Runtime | null): CpuBa
     gruSequence: (x, u, rb, info, out) =>
       make(gruSequence(input(x), input(u), rb ? input(rb) : null, info), out),
     gruSequenceGrad: (d, p, u, info, out) => make(gruSequenceGrad(input(d), input(p), input(u), info), out),
+    matmulBiasActivation: (a, b, bias, act, ta, tb, out) =>
+      make(matmulBiasActivation(input(a), input(b), bias && input(bias), act, ta, tb, out), out),
+    conv2dBiasActivation: (x, f, bias, act, info, out) =>
+      make(conv2dBiasActivation(input(x), input(f), bias && input(bias), act, info, out), out),
   };
 
   const threads = rt?.canThread ? (options.threads ?? coreCount()) : 1;

@@ -44,12 +44,19 @@ export type { WasmOptions } from './module.js';
 export type { WasmRecord } from './storage.js';
 
 /**
- * The fused kernels this backend runs natively; the recurrent sequence kernels and the fused training kernels
- * (in-place optimizer step, sparse softmax cross-entropy) run core's composites.
+ * The fused kernels this backend runs natively; the recurrent sequence kernels, the product + bias +
+ * activation kernels and the fused training kernels (in-place optimizer step, sparse softmax cross-entropy)
+ * run core's composites.
  */
 type NativeFused = Omit<
   FusedKernels,
-  'lstmSequence' | 'lstmSequenceGrad' | 'gruSequence' | 'gruSequenceGrad' | CompositeOnly
+  | 'lstmSequence'
+  | 'lstmSequenceGrad'
+  | 'gruSequence'
+  | 'gruSequenceGrad'
+  | 'matmulBiasActivation'
+  | 'conv2dBiasActivation'
+  | CompositeOnly
 >;
 
 /**

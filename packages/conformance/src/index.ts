@@ -15,6 +15,7 @@
  * - the composite defaults of the fused kernels, run on this backend's primitives (`composites`);
  * - the fused training kernels: in-place optimizer steps equal the composite path, sparse softmax
  *   cross-entropy against float64 (`fused-training`);
+ * - the fused product + bias + activation ops against their unfused composite (`fused`);
  * and writes the kernel x backend matrix (JSON) that the docs site shows.
  *
  * Test ids are `<group>/<test name>` as printed by vitest; list known gaps by id in `options.knownGaps`.
@@ -41,6 +42,7 @@ import { registerFixtures } from './fixtures.js';
 import { registerGradientFixtures } from './fixtures-grad.js';
 import { registerMovementFixtures } from './fixtures-movement.js';
 import { registerNnFixtures } from './fixtures-nn.js';
+import { registerFused } from './fused.js';
 import { registerFusedTraining } from './fused-training.js';
 import { registerGradients } from './gradients.js';
 import { DEFAULT_TOLERANCES, Suite, type Tolerances } from './harness.js';
@@ -150,6 +152,7 @@ export function runConformance(
     registerDispatchTests(suite);
     registerFusedTraining(suite);
     registerRecurrent(suite);
+    registerFused(suite);
 
     const unknown = [...Object.keys(options.knownGaps ?? {}), ...Object.keys(tests ?? {})].filter(
       (id) => !suite.testIds.has(id),

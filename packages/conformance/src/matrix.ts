@@ -50,6 +50,8 @@ export const KERNEL_KINDS: Readonly<Record<KernelName, 'required' | 'fused'>> = 
   lstmSequenceGrad: 'fused',
   gruSequence: 'fused',
   gruSequenceGrad: 'fused',
+  matmulBiasActivation: 'fused',
+  conv2dBiasActivation: 'fused',
 };
 
 /**
@@ -183,6 +185,9 @@ const FUSED_PROBES: Readonly<Record<keyof FusedKernels, () => unknown>> = {
   lstmSequenceGrad: () => rnnProbe(() => nr.layers.lstm({ units: 2 }), true),
   gruSequence: () => rnnProbe(() => nr.layers.gru({ units: 2 }), false),
   gruSequenceGrad: () => rnnProbe(() => nr.layers.gru({ units: 2 }), true),
+  matmulBiasActivation: () => nr.fusedMatMul({ a: [[1, 2]], b: [[3], [4]], bias: [1], activation: 'relu' }),
+  conv2dBiasActivation: () =>
+    nr.fusedConv2d({ x: nr.ones([1, 3, 3, 1]), filter: nr.ones([2, 2, 1, 1]), bias: [1] }),
 };
 
 /** Run a recurrent layer on a `[1, 2, 3]` input (and differentiate it), then dispose the layer. */

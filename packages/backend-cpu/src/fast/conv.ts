@@ -14,6 +14,7 @@ import {
   packB,
   runGemm,
   threadsFor,
+  withThreads,
   writeGemmSpec,
 } from './gemm.js';
 import { A_MODE, BLOCK, CONV_GEOM, GEMM, MEMORY, POOL, type TaskName } from './layout.js';
@@ -185,7 +186,9 @@ function c1FilterGradient(
   words[(MEMORY.GEMM >> 2) + GEMM.K_BLOCK] = kBlock;
   words[(MEMORY.GEMM >> 2) + GEMM.PARTIALS] = partials;
   try {
-    rt.run('convC1FilterTask', MEMORY.GEMM, kTasks, threadsFor(p, P * KK * D));
+    withThreads(rt, p, 'convC1Filter', P * KK * D, (threads) =>
+      rt.run('convC1FilterTask', MEMORY.GEMM, kTasks, threads),
+    );
     rt.kernels.sumPartials(dw, partials, kTasks, KK * D, KK * D, 0);
   } finally {
     rt.heap.free(partials, partialBytes);
@@ -236,27 +239,28 @@ export function fastConv2dGradInput(
     rt.kernels.fillF32(dx, info.batch * imageFloats, 0);
     return;
   }
-  const threads = threadsFor(p, P * KK * D);
-  const perImage = info.outHeight * info.outWidth;
-  const rows = Math.max(4, Math.min(Math.floor(32768 / KK) & ~3, Math.ceil(perImage / 4) * 4));
-  const stride = PACK_A_BYTES + rows * KK * 4;
-  const scratchBytes = threads * stride;
-  const scratch = rt.heap.alloc(scratchBytes);
-  // Views of the memory are taken after allocating: growing an unshared memory detaches older ones.
-  writeGeom(rt, dx, info);
-  const w = writeGemmSpec(rt, { ...spec, geom: MEMORY.CONV });
-  const packed = packB(rt, w, 1, Math.ceil(KK / BLOCK.NR) * BLOCK.NR, 1, threads);
-  const words = rt.heap.i32();
-  const base = MEMORY.GEMM >> 2;
-  words[base + GEMM.SCRATCH] = scratch;
-  words[base + GEMM.SCRATCH_STRIDE] = stride;
-  words[base + GEMM.M_BLOCK] = rows;
-  try {
-    rt.run('convGradInputTask', MEMORY.GEMM, info.batch, threads);
-  } finally {
-    rt.heap.free(packed.ptr, packed.bytes);
-    rt.heap.free(scratch, scratchBytes);
-  }
+  withThreads(rt, p, 'convGradInput', P * KK * D, (threads) => {
+    const perImage = info.outHeight * info.outWidth;
+    const rows = Math.max(4, Math.min(Math.floor(32768 / KK) & ~3, Math.ceil(perImage / 4) * 4));
+    const stride = PACK_A_BYTES + rows * KK * 4;
+    const scratchBytes = threads * stride;
+    const scratch = rt.heap.alloc(scratchBytes);
+    // Views of the memory are taken after allocating: growing an unshared memory detaches older ones.
+    writeGeom(rt, dx, info);
+    const w = writeGemmSpec(rt, { ...spec, geom: MEMORY.CONV });
+    const packed = packB(rt, w, 1, Math.ceil(KK / BLOCK.NR) * BLOCK.NR, 1, threads);
+    const words = rt.heap.i32();
+    const base = MEMORY.GEMM >> 2;
+    words[base + GEMM.SCRATCH] = scratch;
+    words[base + GEMM.SCRATCH_STRIDE] = stride;
+    words[base + GEMM.M_BLOCK] = rows;
+    try {
+      rt.run('convGradInputTask', MEMORY.GEMM, info.batch, threads);
+    } finally {
+      rt.heap.free(packed.ptr, packed.bytes);
+      rt.heap.free(scratch, scratchBytes);
+    }
+  });
 }
 
 /**

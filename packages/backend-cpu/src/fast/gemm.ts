@@ -5,7 +5,11 @@
  * @packageDocumentation
  */
 import { A_MODE, BLOCK, GEMM, GEMM_FLAGS, MEMORY } from './layout.js';
+import { ModeChooser } from './mode-chooser.js';
 import type { Runtime } from './runtime.js';
+
+/** Single-threaded or parallel, per kind of job and size, measured in this process. */
+const choosers = new Map<string, ModeChooser>();
 
 /**
  * When to use threads: `threads` in all (1 = never) for jobs of at least `threshold` multiply-adds.
@@ -158,13 +162,54 @@ export function runGemm(rt: Runtime, s: GemmSpec, p: Parallelism): void {
     }
     return;
   }
-  const threads = threadsFor(p, M * N * K * batch);
+  withThreads(rt, p, 'gemm', M * N * K * batch, (threads) => gemmWithThreads(rt, s, threads));
+}
+
+/**
+ * Run a job of `macs` multiply-adds on the threads {@link threadsFor} allows, or on the calling thread alone
+ * when that has measured faster for jobs of this kind and size (see {@link ModeChooser}). With a threshold
+ * of 0 every job is split, as documented.
+ *
+ * @example
+ * ```ts
+ * withThreads(rt, parallelism, 'convGradInput', macs, (threads) => rt.run('convGradInputTask', desc, n, threads));
+ * ```
+ */
+export function withThreads(
+  rt: Runtime,
+  p: Parallelism,
+  kind: string,
+  macs: number,
+  run: (threads: number) => void,
+): void {
+  let threads = threadsFor(p, macs);
+  const adaptive = threads > 1 && p.threshold > 0;
+  let chooser = choosers.get(kind);
+  if (adaptive && !chooser) {
+    chooser = new ModeChooser();
+    choosers.set(kind, chooser);
+  }
+  const parallel = adaptive ? chooser!.parallel(macs) : threads > 1;
+  if (!parallel) threads = 1;
+  // A parallel job measures the pool only once its workers are up (starting them takes milliseconds).
+  const measured = adaptive && (!parallel || rt.readyWorkers >= threads - 1);
+  const start = measured ? performance.now() : 0;
+  run(threads);
+  if (measured) chooser!.record(macs, parallel, performance.now() - start);
+}
+
+/** The product `s` on `threads` threads (1: the calling thread alone). */
+function gemmWithThreads(rt: Runtime, s: GemmSpec, threads: number): void {
+  const { M, N, K, batch } = s;
   if (useSplitK(s)) {
     splitK(rt, s, threads);
     return;
   }
-  // Task grid: enough tasks for the threads (4 per thread), rows in multiples of 4, columns of 8.
-  const wanted = threads > 1 ? Math.ceil((4 * threads) / batch) : 1;
+  // Task grid: enough tasks for the threads (4 per thread, more for big jobs: up to 32 tasks of at least
+  // 2^23 multiply-adds, so a thread that is preempted holds back only a small last task), rows in multiples
+  // of 4, columns of 8.
+  const tasksWanted = Math.max(4 * threads, Math.min(32, Math.floor((M * N * K * batch) / (1 << 23))));
+  const wanted = threads > 1 ? Math.ceil(tasksWanted / batch) : 1;
   const mSplit = Math.max(1, Math.min(wanted, Math.ceil(M / 16)));
   const nSplit = Math.max(1, Math.min(Math.ceil(wanted / mSplit), Math.ceil(N / 32)));
   const mBlock = roundUp(Math.ceil(M / mSplit), BLOCK.MR);

@@ -18,7 +18,7 @@ import { collapse } from '../kernels/strided.js';
 import { type CpuStorage, sizeOf, stridesOf } from '../storage.js';
 import { binaryPlan } from './broadcast.js';
 import { fastConv2d, fastConv2dGradFilter, fastConv2dGradInput, fastPool } from './conv.js';
-import { type Parallelism, runGemm } from './gemm.js';
+import { type GemmSpec, type Parallelism, runGemm } from './gemm.js';
 import { HeapRecord } from './heap.js';
 import { BINARY_CODES, REDUCE_CODES, type TaskName, UNARY_CODES } from './layout.js';
 import { concatBytes, gatherBytes, padBytes, sliceBytes } from './movement.js';
@@ -29,6 +29,38 @@ import type { Runtime } from './runtime.js';
 type Table = RequiredKernels & FusedKernels;
 
 const BYTES = { float32: 4, int32: 4, bool: 1 } as const;
+
+/** The GEMM of a `matmul` kernel call (operands at `pa`, `pb`; output at `o`). */
+function gemmSpec(
+  pa: number,
+  pb: number,
+  a: Operand,
+  b: Operand,
+  transposeA: boolean,
+  transposeB: boolean,
+  out: TensorInfo,
+  o: number,
+): GemmSpec {
+  const [batch, M, N] = out.shape as [number, number, number];
+  const K = transposeA ? a.shape[1]! : a.shape[2]!;
+  return {
+    M,
+    N,
+    K,
+    batch,
+    a: pa,
+    aRs: transposeA ? 1 : K,
+    aCs: transposeA ? M : 1,
+    aBatch: a.shape[0] === 1 ? 0 : M * K,
+    b: pb,
+    bRs: transposeB ? 1 : N,
+    bCs: transposeB ? K : 1,
+    bBatch: b.shape[0] === 1 ? 0 : K * N,
+    c: o,
+    ldc: N,
+    cBatch: M * N,
+  };
+}
 
 /**
  * Build the fast kernel table over `store`, falling back to `reference` (a table over the same store).
@@ -196,31 +228,8 @@ export function fastKernels(
 
     matmul(a, b, transposeA, transposeB, out) {
       if (out.dtype !== 'float32') return reference.matmul(a, b, transposeA, transposeB, out);
-      const [batch, M, N] = out.shape as [number, number, number];
-      const K = transposeA ? a.shape[1]! : a.shape[2]!;
       return produce(out, (o) => {
-        if (empty(out)) return;
-        runGemm(
-          rt,
-          {
-            M,
-            N,
-            K,
-            batch,
-            a: ptr(a),
-            aRs: transposeA ? 1 : K,
-            aCs: transposeA ? M : 1,
-            aBatch: a.shape[0] === 1 ? 0 : M * K,
-            b: ptr(b),
-            bRs: transposeB ? 1 : N,
-            bCs: transposeB ? K : 1,
-            bBatch: b.shape[0] === 1 ? 0 : K * N,
-            c: o,
-            ldc: N,
-            cBatch: M * N,
-          },
-          par,
-        );
+        if (!empty(out)) runGemm(rt, gemmSpec(ptr(a), ptr(b), a, b, transposeA, transposeB, out, o), par);
       });
     },
 
@@ -286,5 +295,24 @@ export function fastKernels(
         if (empty(out)) return;
         fastRecurrent(rt, 'gruGrad', { a: ptr(d), p: ptr(p), u: ptr(u), rb: 0, out: o }, info);
       }),
+    matmulBiasActivation(a, b, bias, activation, transposeA, transposeB, out) {
+      const K = transposeA ? a.shape[1]! : a.shape[2]!;
+      if (K === 0) return reference.matmulBiasActivation(a, b, bias, activation, transposeA, transposeB, out);
+      return produce(out, (o) => {
+        if (empty(out)) return;
+        const spec = gemmSpec(ptr(a), ptr(b), a, b, transposeA, transposeB, out, o);
+        runGemm(rt, { ...spec, bias: bias ? ptr(bias) : 0, relu: activation === 'relu' }, par);
+      });
+    },
+
+    conv2dBiasActivation(x, filter, bias, activation, info, out) {
+      if (info.inChannels === 0)
+        return reference.conv2dBiasActivation(x, filter, bias, activation, info, out);
+      return produce(out, (o) => {
+        if (empty(out)) return;
+        const pb = bias ? ptr(bias) : 0;
+        fastConv2d(rt, ptr(x), ptr(filter), o, info, par, pb, activation === 'relu');
+      });
+    },
   };
 }

@@ -12,9 +12,11 @@ import { CONTROL, type WorkerInit, workerMain } from './worker-main.js';
 const STALL_MS = 120_000;
 /** Jobs in a row that were no faster than the caller alone would have been, before backing off. */
 const STRIKES = 3;
-/** How long to run single-threaded after backing off (ms); doubles on each back-off in a row, up to the maximum. */
+/** How long to run single-threaded after backing off (ms); doubles on each back-off, halves on each good job. */
 const BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 8000;
+/** Shortest time the caller spins for the workers' last tasks before it sleeps (ms). */
+const SPIN_WAIT_MS = 0.05;
 
 interface NodeWorker {
   unref(): void;
@@ -98,6 +100,8 @@ export class WorkerPool {
   private strikes = 0;
   private backoffUntil = 0;
   private backoffMs = BACKOFF_MS;
+  /** Whether this thread may block in `Atomics.wait` (not a browser's main thread). */
+  private canSleep = true;
 
   constructor(
     private readonly module: WebAssembly.Module,
@@ -209,22 +213,43 @@ export class WorkerPool {
     }
     this.lastCallerTasks = mine;
     const worked = performance.now();
-    if (Atomics.load(c, CONTROL.FINISHED) < tasks) {
-      const deadline = worked + STALL_MS;
-      let spins = 0;
-      while (Atomics.load(c, CONTROL.FINISHED) < tasks) {
-        if (++spins % 4096 === 0 && performance.now() > deadline) {
-          Atomics.store(c, CONTROL.WORD, (g << 16) | 0xffff);
-          throw new Error(
-            `cpu: worker pool stalled (${Atomics.load(c, CONTROL.FINISHED)} of ${tasks} tasks done)`,
-          );
-        }
-      }
-    }
+    if (Atomics.load(c, CONTROL.FINISHED) < tasks)
+      this.awaitWorkers(g, tasks, worked, mine > 0 ? (worked - start) / mine : 0);
     this.judge(tasks, mine, performance.now() - start, worked - start);
     Atomics.store(c, CONTROL.WORD, (g << 16) | 0xffff);
     if (failure !== null) throw failure;
     if (Atomics.load(c, CONTROL.ERROR) !== 0) throw new Error('cpu: a kernel task failed in a worker thread');
+  }
+
+  /**
+   * Wait for the tasks still running on workers: spin while a task of the caller's own pace could still be
+   * finishing (`perTaskMs`, at least {@link SPIN_WAIT_MS}), then sleep on `FINISHED` (woken by the workers):
+   * a worker that was preempted by another process can then run on this core instead of waiting for its own.
+   */
+  private awaitWorkers(g: number, tasks: number, since: number, perTaskMs: number): void {
+    const c = this.ctrl;
+    const deadline = since + STALL_MS;
+    const spinUntil = since + Math.max(SPIN_WAIT_MS, 2 * perTaskMs);
+    let spins = 0;
+    while (Atomics.load(c, CONTROL.FINISHED) < tasks) {
+      if (++spins % 1024 !== 0) continue;
+      const now = performance.now();
+      if (now > deadline) {
+        Atomics.store(c, CONTROL.WORD, (g << 16) | 0xffff);
+        throw new Error(
+          `cpu: worker pool stalled (${Atomics.load(c, CONTROL.FINISHED)} of ${tasks} tasks done)`,
+        );
+      }
+      if (now < spinUntil || !this.canSleep) continue;
+      Atomics.store(c, CONTROL.WAITING, 1);
+      const finished = Atomics.load(c, CONTROL.FINISHED);
+      try {
+        if (finished < tasks) Atomics.wait(c, CONTROL.FINISHED, finished, 1);
+      } catch {
+        this.canSleep = false; // a browser's main thread may not block: keep spinning
+      }
+      Atomics.store(c, CONTROL.WAITING, 0);
+    }
   }
 
   /**
@@ -236,8 +261,10 @@ export class WorkerPool {
     if (mine === 0 || mine === tasks) return;
     const ratio = total / ((worked / mine) * tasks);
     if (ratio < 0.7) {
+      // One good job halves the next back-off rather than resetting it: on a busy machine, where good and
+      // stalled jobs alternate, threads then stay off most of the time.
       this.strikes = 0;
-      this.backoffMs = BACKOFF_MS;
+      this.backoffMs = Math.max(BACKOFF_MS, this.backoffMs / 2);
     } else if (ratio > 1.5 || ++this.strikes >= STRIKES) {
       this.strikes = 0;
       this.backoffUntil = performance.now() + this.backoffMs;

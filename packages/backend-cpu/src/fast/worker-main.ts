@@ -6,7 +6,8 @@
  * `WORD` holds `generation << 16 | next task`. A job is published by writing its fields, resetting
  * `FINISHED`, then storing a new generation with task 0. A thread claims task t by a compare-exchange of
  * `WORD` from `g << 16 | t` to `g << 16 | t + 1`, which only succeeds while the generation is the one whose
- * fields it read and t is below the job's task count, runs it, and adds 1 to `FINISHED`. Between jobs the
+ * fields it read and t is below the job's task count, runs it, and adds 1 to `FINISHED` (then wakes the caller
+ * if it sleeps on `FINISHED`, flagged by `WAITING`). Between jobs the
  * main thread stores `g << 16 | 0xffff`, which no claim can pass.
  *
  * @packageDocumentation
@@ -33,6 +34,8 @@ export const CONTROL = Object.freeze({
   READY: 9,
   /** 1 while workers may spin between jobs (the caller clears it while backing off). */
   SPIN: 10,
+  /** 1 while the caller sleeps on `FINISHED` waiting for the last tasks (workers then notify it). */
+  WAITING: 11,
   WORDS: 16,
 });
 
@@ -78,6 +81,7 @@ export function workerMain(init: WorkerInit): void {
   const ERROR = 8;
   const READY = 9;
   const SPIN = 10;
+  const WAITING = 11;
   const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
   const exportsTable = instance.exports as Record<string, (d: number, t: number, tid: number) => void>;
   // (A loop, not a closure: bundlers may wrap nested functions in helpers this standalone source lacks.)
@@ -118,6 +122,7 @@ export function workerMain(init: WorkerInit): void {
           Atomics.store(ctrl, ERROR, 1);
         }
         Atomics.add(ctrl, FINISHED, 1);
+        if (Atomics.load(ctrl, WAITING) !== 0) Atomics.notify(ctrl, FINISHED);
       }
     }
     spinUntil = Atomics.load(ctrl, SPIN) !== 0 ? performance.now() + init.spinMs : 0;

@@ -332,6 +332,26 @@ export interface FusedKernels {
     info: RnnSequenceInfo,
     out: TensorInfo,
   ): Handle;
+  /** `activation(matmul(a, b) + bias)` with `matmul`'s operands; `bias` is `[N]` (one value per column) or null,
+   * `activation` is applied in the same output pass. */
+  matmulBiasActivation(
+    a: Operand,
+    b: Operand,
+    bias: Operand | null,
+    activation: 'linear' | 'relu',
+    transposeA: boolean,
+    transposeB: boolean,
+    out: TensorInfo,
+  ): Handle;
+  /** `activation(conv2d(x, filter) + bias)`; `bias` is `[outChannels]` or null, fused into the output pass. */
+  conv2dBiasActivation(
+    x: Operand,
+    filter: Operand,
+    bias: Operand | null,
+    activation: 'linear' | 'relu',
+    info: Conv2DInfo,
+    out: TensorInfo,
+  ): Handle;
 }
 
 /**

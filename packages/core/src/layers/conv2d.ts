@@ -1,19 +1,11 @@
 import { tidy } from '../engine/api.js';
 import type { Tensor, Variable } from '../engine/tensor.js';
-import {
-  type ConfigDict,
-  getInitializer,
-  type Initializer,
-  type InitializerLike,
-  initializerConfig,
-} from '../initializers/initializers.js';
-import { add } from '../ops/binary.js';
-import { conv2d as conv2dOp } from '../ops/conv.js';
+import type { ConfigDict } from '../initializers/initializers.js';
+import { fusedConv2d } from '../ops/fused.js';
 import { cast } from '../ops/shape.js';
-import type { Regularizer } from '../regularizers/regularizers.js';
-import { getRegularizer, type RegularizerLike, serializeRegularizer } from '../regularizers/regularizers.js';
-import { type ActivationName, getActivation } from './activations.js';
+import type { ActivationName } from './activations.js';
 import { checkDataFormat, type DataFormat, paddingArg, pairArg, windowOutputLength } from './conv-utils.js';
+import { KernelBias, type KernelBiasArgs } from './kernel-bias.js';
 import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
 /**
@@ -24,7 +16,7 @@ import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape }
  * const args: nr.layers.Conv2DArgs = { filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' };
  * ```
  */
-export interface Conv2DArgs extends LayerArgs {
+export interface Conv2DArgs extends LayerArgs, KernelBiasArgs {
   /** Number of output channels. */
   filters: number;
   /** Window size: one number or `[height, width]`. */
@@ -37,18 +29,6 @@ export interface Conv2DArgs extends LayerArgs {
   dataFormat?: DataFormat;
   /** Spacing between kernel taps (default 1); must be 1 when a stride is > 1. */
   dilationRate?: number | readonly [number, number];
-  /** Activation applied to the output (default linear). */
-  activation?: ActivationName | null;
-  /** Add a bias per filter (default true). */
-  useBias?: boolean;
-  /** Kernel initializer (default `'glorotUniform'`). */
-  kernelInitializer?: InitializerLike;
-  /** Bias initializer (default `'zeros'`). */
-  biasInitializer?: InitializerLike;
-  /** Penalty on the kernel. */
-  kernelRegularizer?: RegularizerLike;
-  /** Penalty on the bias. */
-  biasRegularizer?: RegularizerLike;
 }
 
 /**
@@ -73,11 +53,7 @@ export class Conv2D extends Layer {
   /** Name of the activation applied after the convolution. */
   readonly activation: ActivationName;
   readonly useBias: boolean;
-  private readonly activationFn: (x: Tensor) => Tensor;
-  private readonly kernelInitializer: Initializer;
-  private readonly biasInitializer: Initializer;
-  private readonly kernelRegularizer: Regularizer | null;
-  private readonly biasRegularizer: Regularizer | null;
+  private readonly kb: KernelBias;
   /** The `[kh, kw, inChannels, filters]` kernel, once built. */
   kernel: Variable | null = null;
   /** The `[filters]` bias, once built (null without bias). */
@@ -100,14 +76,9 @@ export class Conv2D extends Layer {
     }
     this.padding = paddingArg(args.padding, where);
     checkDataFormat(args.dataFormat, where);
-    const act = getActivation(args.activation, where);
-    this.activation = act.name;
-    this.activationFn = act.fn;
-    this.useBias = args.useBias ?? true;
-    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform', `${where} kernel`);
-    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros', `${where} bias`);
-    this.kernelRegularizer = getRegularizer(args.kernelRegularizer, where);
-    this.biasRegularizer = getRegularizer(args.biasRegularizer, where);
+    this.kb = new KernelBias(args, where);
+    this.activation = this.kb.activation;
+    this.useBias = this.kb.useBias;
   }
 
   protected override checkInputShape(inputShape: SymbolicShape): void {
@@ -148,14 +119,8 @@ export class Conv2D extends Layer {
   override build(inputShape: SymbolicShape): void {
     const inChannels = inputShape[3] as number;
     const [kh, kw] = this.kernelSize;
-    this.kernel = this.addWeight('kernel', [kh, kw, inChannels, this.filters], this.kernelInitializer, {
-      regularizer: this.kernelRegularizer,
-    });
-    if (this.useBias) {
-      this.bias = this.addWeight('bias', [this.filters], this.biasInitializer, {
-        regularizer: this.biasRegularizer,
-      });
-    }
+    const kernelShape = [kh, kw, inChannels, this.filters];
+    ({ kernel: this.kernel, bias: this.bias } = this.kb.addWeights(this, kernelShape, this.filters));
   }
 
   override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
@@ -174,9 +139,16 @@ export class Conv2D extends Layer {
   override call(inputs: Tensor, _options: CallOptions = {}): Tensor {
     return tidy('Conv2D', () => {
       const x = inputs.dtype === 'float32' ? inputs : cast(inputs, 'float32');
-      let y = conv2dOp(x, this.kernel!, this.strides, this.padding, this.dilationRate);
-      if (this.bias) y = add(y, this.bias);
-      return this.activationFn(y);
+      const y = fusedConv2d({
+        x,
+        filter: this.kernel!,
+        bias: this.bias,
+        activation: this.kb.fusedActivation,
+        strides: this.strides,
+        padding: this.padding,
+        dilations: this.dilationRate,
+      });
+      return this.kb.finish(y);
     });
   }
 
@@ -189,12 +161,7 @@ export class Conv2D extends Layer {
       padding: this.padding,
       dataFormat: 'channelsLast',
       dilationRate: [...this.dilationRate],
-      activation: this.activation,
-      useBias: this.useBias,
-      kernelInitializer: initializerConfig(this.kernelInitializer),
-      biasInitializer: initializerConfig(this.biasInitializer),
-      kernelRegularizer: serializeRegularizer(this.kernelRegularizer),
-      biasRegularizer: serializeRegularizer(this.biasRegularizer),
+      ...this.kb.config(),
     };
   }
 }

@@ -1,47 +1,24 @@
 import { tidy } from '../engine/api.js';
 import type { Tensor, Variable } from '../engine/tensor.js';
-import {
-  type ConfigDict,
-  getInitializer,
-  type Initializer,
-  type InitializerLike,
-  initializerConfig,
-} from '../initializers/initializers.js';
-import { add } from '../ops/binary.js';
-import { matMul } from '../ops/matmul.js';
+import type { ConfigDict } from '../initializers/initializers.js';
+import { fusedMatMul } from '../ops/fused.js';
 import { cast, reshape } from '../ops/shape.js';
-import {
-  getRegularizer,
-  type Regularizer,
-  type RegularizerLike,
-  serializeRegularizer,
-} from '../regularizers/regularizers.js';
-import { type ActivationName, getActivation } from './activations.js';
+import type { ActivationName } from './activations.js';
+import { KernelBias, type KernelBiasArgs } from './kernel-bias.js';
 import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
 /**
- * Arguments of {@link dense}.
+ * Arguments of {@link dense}: `units`, plus the activation, bias, initializers and regularizers of
+ * {@link KernelBiasArgs}.
  *
  * @example
  * ```ts
  * const args: nr.layers.DenseArgs = { units: 10, activation: 'softmax' };
  * ```
  */
-export interface DenseArgs extends LayerArgs {
+export interface DenseArgs extends LayerArgs, KernelBiasArgs {
   /** Output size (a positive integer). */
   units: number;
-  /** Activation applied to the output (default linear). */
-  activation?: ActivationName | null;
-  /** Add a bias vector (default true). */
-  useBias?: boolean;
-  /** Kernel initializer (default `'glorotUniform'`). */
-  kernelInitializer?: InitializerLike;
-  /** Bias initializer (default `'zeros'`). */
-  biasInitializer?: InitializerLike;
-  /** Penalty on the kernel. */
-  kernelRegularizer?: RegularizerLike;
-  /** Penalty on the bias. */
-  biasRegularizer?: RegularizerLike;
 }
 
 /**
@@ -62,11 +39,7 @@ export class Dense extends Layer {
   readonly activation: ActivationName;
   /** Whether a bias is added. */
   readonly useBias: boolean;
-  private readonly activationFn: (x: Tensor) => Tensor;
-  private readonly kernelInitializer: Initializer;
-  private readonly biasInitializer: Initializer;
-  private readonly kernelRegularizer: Regularizer | null;
-  private readonly biasRegularizer: Regularizer | null;
+  private readonly kb: KernelBias;
   /** The `[inputDim, units]` kernel, once built. */
   kernel: Variable | null = null;
   /** The `[units]` bias, once built (null without bias). */
@@ -79,14 +52,9 @@ export class Dense extends Layer {
       throw new Error(`${where}: units must be a positive integer, got ${args.units}`);
     }
     this.units = args.units;
-    const act = getActivation(args.activation, where);
-    this.activation = act.name;
-    this.activationFn = act.fn;
-    this.useBias = args.useBias ?? true;
-    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform', `${where} kernel`);
-    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros', `${where} bias`);
-    this.kernelRegularizer = getRegularizer(args.kernelRegularizer, where);
-    this.biasRegularizer = getRegularizer(args.biasRegularizer, where);
+    this.kb = new KernelBias(args, where);
+    this.activation = this.kb.activation;
+    this.useBias = this.kb.useBias;
   }
 
   protected override checkInputShape(inputShape: SymbolicShape): void {
@@ -110,14 +78,7 @@ export class Dense extends Layer {
 
   override build(inputShape: SymbolicShape): void {
     const inputDim = inputShape[inputShape.length - 1] as number;
-    this.kernel = this.addWeight('kernel', [inputDim, this.units], this.kernelInitializer, {
-      regularizer: this.kernelRegularizer,
-    });
-    if (this.useBias) {
-      this.bias = this.addWeight('bias', [this.units], this.biasInitializer, {
-        regularizer: this.biasRegularizer,
-      });
-    }
+    ({ kernel: this.kernel, bias: this.bias } = this.kb.addWeights(this, [inputDim, this.units], this.units));
   }
 
   override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
@@ -131,7 +92,7 @@ export class Dense extends Layer {
   }
 
   override call(inputs: Tensor, _options: CallOptions = {}): Tensor {
-    return tidy('Dense', () => this.activationFn(this.affine(inputs)));
+    return tidy('Dense', () => this.kb.finish(this.affine(inputs, this.kb.fusedActivation)));
   }
 
   /**
@@ -147,16 +108,16 @@ export class Dense extends Layer {
     const shape: SymbolicShape = [null, ...inputs.shape.slice(1)];
     if (!this.built) this.ensureBuilt(shape);
     else this.checkInputShape(shape);
-    return tidy('Dense.logits', () => this.affine(inputs));
+    return tidy('Dense.logits', () => this.affine(inputs, 'linear'));
   }
 
-  private affine(inputs: Tensor): Tensor {
+  /** `activation(x · kernel + bias)` in one fused op, for `activation` 'linear' or 'relu'. */
+  private affine(inputs: Tensor, activation: 'linear' | 'relu'): Tensor {
     const kernel = this.kernel!;
     const x = inputs.dtype === 'float32' ? inputs : cast(inputs, 'float32');
     const lead = x.shape.slice(0, -1);
     const x2 = x.rank === 2 ? x : reshape(x, [lead.reduce((p, d) => p * d, 1), kernel.shape[0]!]);
-    let y = matMul(x2, kernel);
-    if (this.bias) y = add(y, this.bias);
+    const y = fusedMatMul({ a: x2, b: kernel, bias: this.bias, activation });
     return x.rank === 2 ? y : reshape(y, [...lead, this.units]);
   }
 
@@ -164,12 +125,7 @@ export class Dense extends Layer {
     return {
       ...super.getConfig(),
       units: this.units,
-      activation: this.activation,
-      useBias: this.useBias,
-      kernelInitializer: initializerConfig(this.kernelInitializer),
-      biasInitializer: initializerConfig(this.biasInitializer),
-      kernelRegularizer: serializeRegularizer(this.kernelRegularizer),
-      biasRegularizer: serializeRegularizer(this.biasRegularizer),
+      ...this.kb.config(),
     };
   }
 }

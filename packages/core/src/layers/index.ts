@@ -13,6 +13,7 @@ export * from './embedding.js';
 export * from './flatten.js';
 export * from './global-pooling.js';
 export * from './input-layer.js';
+export type { KernelBiasArgs } from './kernel-bias.js';
 export * from './layer-normalization.js';
 export * from './pooling.js';
 export * from './recurrent/gru.js';

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { EXPLORE_MS, ModeChooser } from './mode-chooser.js';
+
+describe('ModeChooser', () => {
+  const macs = 1 << 24;
+
+  it('measures the pool first, then one thread, then runs the faster mode', () => {
+    const c = new ModeChooser();
+    expect(c.parallel(macs, 0)).toBe(true);
+    c.record(macs, true, 2, 0);
+    expect(c.parallel(macs, 1)).toBe(false);
+    c.record(macs, false, 1, 1);
+    // One thread took 1 ms, the pool 2 ms: stay on one thread while the pool's figure is recent.
+    expect(c.parallel(macs, 2)).toBe(false);
+    c.record(macs, false, 1.2, 2);
+    expect(c.parallel(macs, 3)).toBe(false);
+  });
+
+  it('re-measures the slower mode once its figure is stale, and switches when it has become faster', () => {
+    const c = new ModeChooser();
+    c.record(macs, true, 2, 0);
+    c.record(macs, false, 1, 0);
+    // The pool was 2x slower: it is re-measured after twice the base interval.
+    expect(c.parallel(macs, EXPLORE_MS + 1)).toBe(false);
+    const later = 2 * EXPLORE_MS + 1;
+    expect(c.parallel(macs, later)).toBe(true); // the pool's figure is stale: measure it again
+    c.record(macs, true, 0.5, later); // the machine got quieter: replaces the stale 2 ms
+    c.record(macs, false, 1, later);
+    expect(c.parallel(macs, later + 1)).toBe(true);
+  });
+
+  it('re-measures a much slower mode at most 16 intervals apart', () => {
+    const c = new ModeChooser();
+    c.record(macs, true, 100, 0);
+    c.record(macs, false, 1, 0);
+    expect(c.parallel(macs, 16 * EXPLORE_MS - 1)).toBe(false);
+    expect(c.parallel(macs, 16 * EXPLORE_MS + 1)).toBe(true);
+  });
+
+  it('keeps separate figures per size class (log2 of the multiply-adds)', () => {
+    const c = new ModeChooser();
+    c.record(macs, true, 5, 0);
+    c.record(macs, false, 1, 0);
+    expect(c.parallel(macs, 1)).toBe(false);
+    expect(c.parallel(macs * 8, 1)).toBe(true);
+  });
+});
