@@ -10,4 +10,4 @@
  * @packageDocumentation
  */
 export { memory, resolveHandler } from './handlers.js';
-export type { IOHandler, JsonValue, ModelArtifacts, SaveResult, WeightSpec } from './types.js';
+export type { IOHandler, JsonValue, ModelArtifacts, SaveOptions, SaveResult, WeightSpec } from './types.js';

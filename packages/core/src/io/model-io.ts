@@ -10,7 +10,7 @@ import { Sequential } from '../models/sequential.js';
 import { tensor } from '../ops/creation.js';
 import { resolveHandler } from './handlers.js';
 import { compileFromTrainingConfig, trainingConfigOf } from './training-config.js';
-import type { IOHandler, JsonValue, ModelArtifacts, SaveResult, WeightSpec } from './types.js';
+import type { IOHandler, JsonValue, ModelArtifacts, SaveOptions, SaveResult, WeightSpec } from './types.js';
 
 /** Version string written into saved models. */
 const GENERATED_BY = 'Neurona 0.1.0';
@@ -48,14 +48,31 @@ function fromPythonic(value: JsonValue, key = ''): JsonValue {
 }
 
 /** @internal The model as TensorFlow.js LayersModel artifacts (weights read from the backend). */
-export async function modelToArtifacts(model: Sequential): Promise<ModelArtifacts> {
+export async function modelToArtifacts(
+  model: Sequential,
+  options: SaveOptions = {},
+): Promise<ModelArtifacts> {
   if (!model.built)
     throw new Error(
       `save: model '${model.name}' is not built yet (run it once or give the first layer an inputShape)`,
     );
   const weights = model.weights;
   const specs: WeightSpec[] = weights.map((w) => ({ name: w.name, shape: [...w.shape], dtype: w.dtype }));
-  const datas = await Promise.all(weights.map((w) => w.data()));
+  const opt = options.includeOptimizer ? model.optimizer : null;
+  if (options.includeOptimizer && !opt) {
+    throw new Error(`save: includeOptimizer needs a compiled model; '${model.name}' has no optimizer`);
+  }
+  const optWeights = opt ? opt.getWeights() : [];
+  const optNames = opt ? opt.getWeightNames() : [];
+  optWeights.forEach((w, i) => {
+    specs.push({ name: optNames[i]!, shape: [...w.shape], dtype: w.dtype, group: 'optimizer' });
+  });
+  let datas: Awaited<ReturnType<Tensor['data']>>[];
+  try {
+    datas = await Promise.all([...weights, ...optWeights].map((w) => w.data()));
+  } finally {
+    for (const w of optWeights) w.dispose();
+  }
   const total = datas.reduce((n, d) => n + d.byteLength, 0);
   const bytes = new Uint8Array(total);
   let offset = 0;
@@ -87,9 +104,13 @@ export async function modelToArtifacts(model: Sequential): Promise<ModelArtifact
  * await nr.saveModel(model, 'file://./my-model');
  * ```
  */
-export async function saveModel(model: Sequential, target: string | IOHandler): Promise<SaveResult> {
+export async function saveModel(
+  model: Sequential,
+  target: string | IOHandler,
+  options: SaveOptions = {},
+): Promise<SaveResult> {
   const handler = await resolveHandler(target, 'save');
-  return handler.save!(await modelToArtifacts(model));
+  return handler.save!(await modelToArtifacts(model, options));
 }
 
 const BYTES: Record<DType, number> = { float32: 4, int32: 4, bool: 1 };
@@ -137,7 +158,7 @@ function assignWeights(model: Sequential, a: ModelArtifacts): void {
   for (const spec of a.weightSpecs) {
     if (!(spec.dtype in BYTES))
       throw new Error(`loadModel: weight '${spec.name}' has unsupported dtype '${spec.dtype}'`);
-    byName.set(spec.name, { spec, offset });
+    if (spec.group !== 'optimizer') byName.set(spec.name, { spec, offset });
     offset += spec.shape.reduce((p, d) => p * d, 1) * BYTES[spec.dtype];
   }
   const weights = model.weights;
@@ -187,5 +208,54 @@ function assignWeights(model: Sequential, a: ModelArtifacts): void {
  */
 export async function loadModel(source: string | IOHandler): Promise<Sequential> {
   const handler = await resolveHandler(source, 'load');
-  return artifactsToModel(await handler.load!());
+  const artifacts = await handler.load!();
+  const model = artifactsToModel(artifacts);
+  try {
+    await restoreOptimizer(model, artifacts);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return model;
+}
+
+/** Set the compiled optimizer's state from the weights of group `'optimizer'`, when the file has them. */
+async function restoreOptimizer(model: Sequential, a: ModelArtifacts): Promise<void> {
+  const opt = model.optimizer;
+  const parts: { spec: WeightSpec; offset: number }[] = [];
+  let offset = 0;
+  for (const spec of a.weightSpecs) {
+    if (spec.group === 'optimizer') parts.push({ spec, offset });
+    offset += spec.shape.reduce((p, d) => p * d, 1) * BYTES[spec.dtype];
+  }
+  if (parts.length === 0 || !opt) return;
+  if (parts.length === 1 && parts[0]!.spec.name.endsWith('iter')) {
+    // TensorFlow.js creates slots on the first update: an untrained optimizer saves only its step count.
+    const { spec, offset: at } = parts[0]!;
+    const view = a.weightData.slice(at, at + 4);
+    const n = spec.dtype === 'int32' ? new Int32Array(view)[0]! : new Float32Array(view)[0]!;
+    if (!Number.isInteger(n) || n < 0) {
+      throw new Error(`loadModel: the saved optimizer iteration count must be an integer >= 0, got ${n}`);
+    }
+    opt.iterations = n;
+    return;
+  }
+  const values = engine().scoped('loadModel', () =>
+    parts.map(({ spec, offset: at }) => {
+      const n = spec.shape.reduce((p, d) => p * d, 1);
+      const bytes = a.weightData.slice(at, at + n * BYTES[spec.dtype]);
+      const data = spec.dtype === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes);
+      // tfjs stores the iteration count as float32; ours is int32: only its value matters.
+      return tensor(data, spec.shape, spec.dtype === 'int32' ? 'int32' : 'float32');
+    }),
+  );
+  try {
+    await opt.setWeights(values);
+  } catch (e) {
+    throw new Error(
+      `loadModel: the saved optimizer state does not fit the optimizer: ${(e as Error).message}`,
+    );
+  } finally {
+    for (const v of values) v.dispose();
+  }
 }

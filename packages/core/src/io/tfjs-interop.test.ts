@@ -46,8 +46,12 @@ describe('TensorFlow.js LayersModel interop', () => {
       ],
     });
     model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    const x0 = nr.tensor(inputs([4, 8, 8, 2], 5).data, [4, 8, 8, 2]);
+    const y0 = nr.oneHot(nr.tensor1d([0, 1, 2, 1], 'int32'), 3);
+    await model.fit(x0, y0, { epochs: 1, verbose: 0 });
+    nr.dispose([x0, y0]);
     const h = nr.io.memory();
-    await model.save(h);
+    await model.save(h, { includeOptimizer: true });
     const theirs = await tfl.loadLayersModel(tf.io.fromMemory(h.artifacts as tf.io.ModelArtifacts));
     const { data, shape } = inputs([2, 8, 8, 2], 3);
     const x = nr.tensor(data, shape);
@@ -56,6 +60,12 @@ describe('TensorFlow.js LayersModel interop', () => {
     const ty = theirs.predict(tx) as tf.Tensor;
     expectClose(await ty.data(), await ours.data());
     expect(theirs.optimizer?.getClassName()).toBe('Adam');
+    const theirState = await theirs.optimizer.getWeights();
+    const ourState = model.optimizer!.getWeights();
+    expect(theirState).toHaveLength(ourState.length);
+    for (const [i, w] of theirState.entries())
+      expectClose(await w.tensor.data(), await ourState[i]!.data(), 0);
+    nr.dispose(ourState);
     nr.dispose([x, ours]);
     tf.dispose([tx, ty]);
     theirs.dispose();
@@ -73,6 +83,21 @@ describe('TensorFlow.js LayersModel interop', () => {
       ],
     });
     theirs.compile({ optimizer: tf.train.adam(0.01), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    // One training step, so the saved optimizer state holds Adam's moments, not only its step count.
+    const tx0 = tf.tensor2d(
+      [
+        [1, 2, 3, 4, 5],
+        [5, 4, 3, 2, 1],
+      ],
+      [2, 5],
+      'int32',
+    );
+    const ty0 = tf.tensor2d([
+      [1, 0],
+      [0, 1],
+    ]);
+    await theirs.fit(tx0, ty0, { epochs: 1, verbose: 0 });
+    tf.dispose([tx0, ty0]);
     let saved: ModelArtifacts | null = null;
     await theirs.save(
       tf.io.withSaveHandler(async (a) => {
@@ -92,6 +117,13 @@ describe('TensorFlow.js LayersModel interop', () => {
     expectClose(await ours.data(), await ty.data());
     expect(model.lossFn?.lossName).toBe('binaryCrossentropy');
     expect(model.optimizer?.getConfig().learningRate).toBeCloseTo(0.01, 7);
+    // Their optimizer state (step count, then m of every weight, then v of every weight) is ours after loading.
+    const theirState = await theirs.optimizer.getWeights();
+    const ourState = model.optimizer!.getWeights();
+    expect(ourState).toHaveLength(theirState.length);
+    for (const [i, w] of theirState.entries())
+      expectClose(await ourState[i]!.data(), await w.tensor.data(), 0);
+    nr.dispose(ourState);
     nr.dispose([x, ours]);
     tf.dispose(ty);
     theirs.dispose();

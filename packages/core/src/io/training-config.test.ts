@@ -110,4 +110,56 @@ describe('saving and loading the training config', () => {
     }
     model.dispose();
   });
+
+  it('with includeOptimizer, a loaded model resumes training exactly where the saved one stopped', async () => {
+    nr.seed(8);
+    const model = classifier();
+    model.compile({
+      optimizer: nr.optimizers.adam({ learningRate: 0.02 }),
+      loss: 'sparseCategoricalCrossentropy',
+    });
+    const { x, y } = data();
+    await model.fit(x, y, { epochs: 3, batchSize: 2, shuffle: false, verbose: 0 });
+    await model.save(`file://${dir}/resume`, { includeOptimizer: true });
+    const json = JSON.parse(await readFile(join(dir, 'resume', 'model.json'), 'utf8'));
+    const optSpecs = json.weightsManifest[0].weights.filter(
+      (w: { group?: string }) => w.group === 'optimizer',
+    );
+    // iter + m and v for each of the 4 weights
+    expect(optSpecs.map((w: { name: string }) => w.name)[0]).toBe('iter');
+    expect(optSpecs).toHaveLength(1 + 2 * 4);
+    const loaded = await nr.loadModel(`file://${dir}/resume`);
+    expect(loaded.optimizer?.iterations).toBe(6);
+    const h1 = await model.fit(x, y, { epochs: 2, batchSize: 2, shuffle: false, verbose: 0 });
+    const h2 = await loaded.fit(x, y, { epochs: 2, batchSize: 2, shuffle: false, verbose: 0 });
+    expect(h2.history.loss).toEqual(h1.history.loss);
+    // Without the optimizer state the moments restart, and the path differs.
+    await model.save(`file://${dir}/no-state`);
+    const fresh = await nr.loadModel(`file://${dir}/no-state`);
+    const h3 = await fresh.fit(x, y, { epochs: 1, batchSize: 2, shuffle: false, verbose: 0 });
+    const h4 = await model.fit(x, y, { epochs: 1, batchSize: 2, shuffle: false, verbose: 0 });
+    expect(h3.history.loss[0]).not.toBe(h4.history.loss[0]);
+    nr.dispose([x, y]);
+    for (const m of [model, loaded, fresh]) m.dispose();
+  });
+
+  it('includeOptimizer needs a compiled model; optimizer state that does not fit fails the load and frees everything', async () => {
+    const plain = classifier();
+    await expect(plain.save(nr.io.memory(), { includeOptimizer: true })).rejects.toThrow(
+      /includeOptimizer needs a compiled model/,
+    );
+    const model = classifier();
+    model.compile({ optimizer: 'adam', loss: 'mse' });
+    const h = nr.io.memory();
+    await model.save(h, { includeOptimizer: true });
+    const bad = structuredClone(h.artifacts!);
+    bad.trainingConfig!.optimizer_config = { class_name: 'SGD', config: { learningRate: 0.1, momentum: 0 } };
+    const before = nr.memory().numTensors;
+    await expect(nr.loadModel(nr.io.memory(bad))).rejects.toThrow(
+      /loadModel: the saved optimizer state does not fit the optimizer: .*expected 1 weights/,
+    );
+    expect(nr.memory().numTensors).toBe(before);
+    plain.dispose();
+    model.dispose();
+  });
 });

@@ -12,6 +12,24 @@ export interface WeightSpec {
   name: string;
   shape: number[];
   dtype: DType;
+  /** `'optimizer'` for optimizer state saved with `includeOptimizer` (TensorFlow.js's weight groups); absent for model weights. */
+  group?: string;
+}
+
+/**
+ * Options of `model.save` / {@link saveModel}.
+ *
+ * @example
+ * ```ts
+ * await model.save('file://./ckpt', { includeOptimizer: true }); // training resumes where it stopped
+ * ```
+ */
+export interface SaveOptions {
+  /**
+   * Also save the optimizer's state (iteration count and slots such as Adam's moments) in the weights, as
+   * TensorFlow.js does with the same option, so a loaded model continues training exactly. Default false.
+   */
+  includeOptimizer?: boolean;
 }
 
 /**

@@ -3,7 +3,7 @@ import { engine } from '../engine/engine.js';
 import type { Tensor, Variable } from '../engine/tensor.js';
 import type { ConfigDict } from '../initializers/initializers.js';
 import { saveModel } from '../io/model-io.js';
-import type { IOHandler, SaveResult } from '../io/types.js';
+import type { IOHandler, SaveOptions, SaveResult } from '../io/types.js';
 import { type CallOptions, fmtShape, type Layer, type SymbolicShape, uniqueName } from '../layers/layer.js';
 import { getLoss, type LossFn } from '../losses/losses.js';
 import { getMetric, type Metric } from '../metrics/metrics.js';
@@ -272,10 +272,11 @@ export class Sequential {
 
   /**
    * Save in the TensorFlow.js LayersModel format: `'file://dir'` in Node, or any {@link IOHandler}.
-   * Files are written atomically.
+   * Files are written atomically. A compiled model saves its training config; `{ includeOptimizer: true }`
+   * also saves the optimizer's state, so a loaded model resumes training exactly.
    */
-  save(target: string | IOHandler): Promise<SaveResult> {
-    return saveModel(this, target);
+  save(target: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
+    return saveModel(this, target, options);
   }
 
   /** Keras topology of the model (camelCase; saving converts to Keras's snake_case). */

@@ -370,6 +370,20 @@ export abstract class Optimizer {
   }
 
   /**
+   * Names of the tensors {@link Optimizer.getWeights} returns, in the same order: `'iter'`, then each slot
+   * variable's name (for example `'dense/kernel/m'`). Saved models use them in their weights manifest.
+   */
+  getWeightNames(): string[] {
+    this.assertLive('getWeightNames');
+    const perVariable = [...this.slots.values()];
+    const out = ['iter'];
+    this.slotNames().forEach((_, k) => {
+      for (const s of perVariable) out.push(s[k]!.name);
+    });
+    return out;
+  }
+
+  /**
    * Restore weights saved by {@link Optimizer.getWeights}: the same count and shapes, so the slots must
    * exist (call {@link Optimizer.build} with the variables, in their original order, on a fresh optimizer).
    * Validation errors throw at once and the slots are set at once; `iterations` is read from weight 0
