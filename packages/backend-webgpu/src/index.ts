@@ -43,19 +43,13 @@ export { Runtime } from './runtime.js';
 export type { GpuRecord } from './storage.js';
 
 /**
- * The fused kernels this backend runs natively; the recurrent sequence kernels, the product + bias +
- * activation kernels and the fused training kernels (in-place optimizer step, sparse softmax cross-entropy)
- * run core's composites.
+ * The fused kernels this backend runs natively (among them the product + bias + activation kernels, whose
+ * epilogue is applied as the GEMM stores); the recurrent sequence kernels and the fused training kernels
+ * (in-place optimizer step, sparse softmax cross-entropy) run core's composites.
  */
 type NativeFused = Omit<
   FusedKernels,
-  | 'lstmSequence'
-  | 'lstmSequenceGrad'
-  | 'gruSequence'
-  | 'gruSequenceGrad'
-  | 'matmulBiasActivation'
-  | 'conv2dBiasActivation'
-  | CompositeOnly
+  'lstmSequence' | 'lstmSequenceGrad' | 'gruSequence' | 'gruSequenceGrad' | CompositeOnly
 >;
 
 /**
@@ -133,6 +127,10 @@ export async function webgpu(options: DeviceOptions = {}): Promise<WebGpuBackend
     softmax: (x, out) => softmax(ctx, x, out),
     logSoftmax: (x, out) => logSoftmax(ctx, x, out),
     unsortedSegmentSum: (x, ids, num, out) => unsortedSegmentSum(ctx, x, ids, num, out),
+    matmulBiasActivation: (a, b, bias, activation, ta, tb, out) =>
+      matmul(ctx, a, b, ta, tb, out, { bias, activation }),
+    conv2dBiasActivation: (x, f, bias, activation, info, out) =>
+      conv2d(ctx, x, f, info, out, { bias, activation }),
   };
 
   const backend: WebGpuBackend = {

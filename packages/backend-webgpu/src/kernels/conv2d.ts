@@ -16,6 +16,7 @@ import type { Conv2DInfo, Handle, Operand, TensorInfo } from '@neurona/core';
 import { sizeOf } from '../storage.js';
 import { Params } from '../wgsl.js';
 import { type KernelContext, output } from './context.js';
+import { type Epilogue, epilogueParts } from './epilogue.js';
 import { chooseTile, runGemm, sumSplits } from './gemm.js';
 
 /** Geometry uniforms shared by the three kernels (signed where offsets can go negative). */
@@ -72,7 +73,8 @@ function pointwise(info: Conv2DInfo): boolean {
 }
 
 /**
- * Convolution forward (see the module notes).
+ * Convolution forward (see the module notes). With an `epilogue`, each value gets the bias of its output
+ * channel and the activation as it is stored (`conv2dBiasActivation`).
  *
  * @example
  * ```ts
@@ -85,13 +87,15 @@ export function conv2d(
   filter: Operand,
   info: Conv2DInfo,
   out: TensorInfo,
+  epilogue?: Epilogue,
 ): Handle {
   const { handle, buffer } = output(ctx, out);
   if (!buffer) return handle;
+  const epi = epilogueParts(ctx, epilogue);
   const k = info.filterHeight * info.filterWidth * info.inChannels;
   const direct = pointwise(info);
   runGemm(ctx, {
-    key: direct ? 'conv2d:1x1' : 'conv2d',
+    key: `${direct ? 'conv2d:1x1' : 'conv2d'}${epi.key}`,
     batch: 1,
     m: info.batch * info.outHeight * info.outWidth,
     n: info.outChannels,
@@ -113,13 +117,10 @@ fn loadA(r: vec4<i32>, q: vec4<i32>) -> f32 {
 fn colB(b: u32, col: u32) -> vec4<i32> { return vec4<i32>(i32(col), 0, 0, 0); }
 fn kB(k: u32) -> vec4<i32> { return vec4<i32>(i32(k * p.N), 0, 0, 0); }
 fn loadB(q: vec4<i32>, c: vec4<i32>) -> f32 { return ws[q.x + c.x]; }
-fn store(b: u32, s: u32, row: u32, col: u32, v: f32) { ys[row * p.N + col] = v; }`,
+fn store(b: u32, s: u32, row: u32, col: u32, v: f32) { ys[row * p.N + col] = ${epi.value('v', 'col')}; }`,
     params: geometry(info),
-    inputs: [ctx.store.buffer(x), ctx.store.buffer(filter)],
-    bindings: [
-      { name: 'xs', type: 'f32' },
-      { name: 'ws', type: 'f32' },
-    ],
+    inputs: [ctx.store.buffer(x), ctx.store.buffer(filter), ...epi.inputs],
+    bindings: [{ name: 'xs', type: 'f32' }, { name: 'ws', type: 'f32' }, ...epi.bindings],
     output: buffer,
   });
   return handle;

@@ -6,11 +6,13 @@
 import type { Handle, Operand, TensorInfo } from '@neurona/core';
 import { Params } from '../wgsl.js';
 import { type KernelContext, output } from './context.js';
+import { type Epilogue, epilogueParts } from './epilogue.js';
 import { runGemm } from './gemm.js';
 
 /**
  * `[batch, M, K] x [batch, K, N] -> [batch, M, N]` (with `transposeA`, `a` is `[batch, K, M]`; with
- * `transposeB`, `b` is `[batch, N, K]`); an operand with batch 1 is broadcast.
+ * `transposeB`, `b` is `[batch, N, K]`); an operand with batch 1 is broadcast. With an `epilogue`, each
+ * value gets the bias of its column and the activation as it is stored (`matmulBiasActivation`).
  *
  * @example
  * ```ts
@@ -24,6 +26,7 @@ export function matmul(
   transposeA: boolean,
   transposeB: boolean,
   out: TensorInfo,
+  epilogue?: Epilogue,
 ): Handle {
   const { handle, buffer } = output(ctx, out);
   if (!buffer) return handle;
@@ -37,8 +40,9 @@ export function matmul(
     .u32('bBatch', b.shape[0] === 1 ? 0 : k * n)
     .u32('bRow', transposeB ? 1 : n)
     .u32('bCol', transposeB ? k : 1);
+  const epi = epilogueParts(ctx, epilogue);
   runGemm(ctx, {
-    key: 'matmul',
+    key: `matmul${epi.key}`,
     batch,
     m,
     n,
@@ -50,13 +54,10 @@ fn loadA(r: vec4<i32>, q: vec4<i32>) -> f32 { return lhs[r.x + q.x]; }
 fn colB(b: u32, col: u32) -> vec4<i32> { return vec4<i32>(i32(b * p.bBatch + col * p.bCol), 0, 0, 0); }
 fn kB(k: u32) -> vec4<i32> { return vec4<i32>(i32(k * p.bRow), 0, 0, 0); }
 fn loadB(q: vec4<i32>, c: vec4<i32>) -> f32 { return rhs[q.x + c.x]; }
-fn store(b: u32, s: u32, row: u32, col: u32, v: f32) { ys[(b * p.M + row) * p.N + col] = v; }`,
+fn store(b: u32, s: u32, row: u32, col: u32, v: f32) { ys[(b * p.M + row) * p.N + col] = ${epi.value('v', 'col')}; }`,
     params,
-    inputs: [ctx.store.buffer(a), ctx.store.buffer(b)],
-    bindings: [
-      { name: 'lhs', type: 'f32' },
-      { name: 'rhs', type: 'f32' },
-    ],
+    inputs: [ctx.store.buffer(a), ctx.store.buffer(b), ...epi.inputs],
+    bindings: [{ name: 'lhs', type: 'f32' }, { name: 'rhs', type: 'f32' }, ...epi.bindings],
     output: buffer,
   });
   return handle;
