@@ -26,6 +26,7 @@ import type {
 import { binary } from './kernels/binary.js';
 import { cast } from './kernels/cast.js';
 import { conv2d, conv2dGradFilter, conv2dGradInput } from './kernels/conv2d.js';
+import { conv2dBiasActivation, matmulBiasActivation } from './kernels/fused.js';
 import { matmul } from './kernels/matmul.js';
 import { concat, gather, pad, slice, transpose } from './kernels/movement.js';
 import { avgPool, avgPoolGrad, maxPool, maxPoolGrad } from './kernels/pool.js';
@@ -44,19 +45,12 @@ export type { WasmOptions } from './module.js';
 export type { WasmRecord } from './storage.js';
 
 /**
- * The fused kernels this backend runs natively; the recurrent sequence kernels, the product + bias +
- * activation kernels and the fused training kernels (in-place optimizer step, sparse softmax cross-entropy)
+ * The fused kernels this backend runs natively; the recurrent sequence kernels and the fused training kernels (in-place optimizer step, sparse softmax cross-entropy)
  * run core's composites.
  */
 type NativeFused = Omit<
   FusedKernels,
-  | 'lstmSequence'
-  | 'lstmSequenceGrad'
-  | 'gruSequence'
-  | 'gruSequenceGrad'
-  | 'matmulBiasActivation'
-  | 'conv2dBiasActivation'
-  | CompositeOnly
+  'lstmSequence' | 'lstmSequenceGrad' | 'gruSequence' | 'gruSequenceGrad' | CompositeOnly
 >;
 
 /**
@@ -123,6 +117,18 @@ export async function wasm(options: WasmOptions = {}): Promise<WasmBackend> {
     logSoftmax: (x, out) => own('logSoftmax', logSoftmax(tw, input(x), out), out),
     unsortedSegmentSum: (x, ids, num, out) =>
       own('unsortedSegmentSum', unsortedSegmentSum(tw, input(x), input(ids), num, out), out),
+    matmulBiasActivation: (a, b, bias, act, ta, tb, out) =>
+      own(
+        'matmulBiasActivation',
+        matmulBiasActivation(tw, input(a), input(b), bias && input(bias), act, ta, tb, out),
+        out,
+      ),
+    conv2dBiasActivation: (x, f, bias, act, info, out) =>
+      own(
+        'conv2dBiasActivation',
+        conv2dBiasActivation(tw, input(x), input(f), bias && input(bias), act, info, out),
+        out,
+      ),
   };
 
   const backend = {
