@@ -4,10 +4,10 @@
  * hand-computed case. Inputs are centred on 0 so ReLU zeroes about half of the outputs.
  */
 import { cpu } from '@neurona/backend-cpu';
-import { expectClose } from '@neurona/conformance';
 import * as nr from '@neurona/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type WebGpuBackend, webgpu } from '../src/index.js';
+import { dualBackends } from './dual.js';
 
 const TOL = 1e-4;
 let gpu: WebGpuBackend;
@@ -20,36 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => gpu?.destroy());
 
-/** The same data (random in [-1, 1) unless given) as an operand of each backend. */
-function operand(shape: number[], given?: number[]): { gpu: nr.Operand; cpu: nr.Operand } {
-  const data = given ? Float32Array.from(given) : new Float32Array(shape.reduce((a, b) => a * b, 1));
-  if (!given) for (let i = 0; i < data.length; i++) data[i] = rng.uniform() * 2 - 1;
-  const info = f32(shape);
-  return {
-    gpu: { handle: gpu.upload(data, info), ...info },
-    cpu: { handle: ref.upload(data, info), ...info },
-  };
-}
-
-/** Run `kernel` on both backends (GPU with direct GEMMs below `directMaxMacs`) and compare. */
-async function compare(
-  what: string,
-  directMaxMacs: number,
-  kernel: (b: nr.Backend, side: 'gpu' | 'cpu') => nr.Handle,
-): Promise<void> {
-  const saved = gpu.runtime.gemmDirectMaxMacs;
-  gpu.runtime.gemmDirectMaxMacs = directMaxMacs;
-  try {
-    const got = kernel(gpu, 'gpu');
-    const want = kernel(ref, 'cpu');
-    const wanted = ref.readSync(want);
-    expectClose(await gpu.read(got), wanted, TOL, what);
-    gpu.dispose(got);
-    ref.dispose(want);
-  } finally {
-    gpu.runtime.gemmDirectMaxMacs = saved;
-  }
-}
+const { operand, compare } = dualBackends(() => gpu, ref, rng, TOL);
 
 it('matmulBiasActivation by hand: bias per column, ReLU zeroes the negatives', async () => {
   const a = operand([1, 2, 2], [1, 2, 3, 4]);

@@ -7,10 +7,10 @@
  * the direct kernel's split-K filter gradient).
  */
 import { cpu } from '@neurona/backend-cpu';
-import { expectClose } from '@neurona/conformance';
 import * as nr from '@neurona/core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { type WebGpuBackend, webgpu } from '../src/index.js';
+import { dualBackends } from './dual.js';
 
 const TOL = 1e-4;
 let gpu: WebGpuBackend;
@@ -22,35 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => gpu?.destroy());
 
-/** The same random float32 data as an operand of each backend. */
-function operand(shape: number[]): { gpu: nr.Operand; cpu: nr.Operand } {
-  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  for (let i = 0; i < data.length; i++) data[i] = rng.uniform() * 2 - 1;
-  const info = { shape, dtype: 'float32' as const };
-  return {
-    gpu: { handle: gpu.upload(data, info), ...info },
-    cpu: { handle: ref.upload(data, info), ...info },
-  };
-}
-
-/** Run `kernel` on both backends (GPU with direct GEMMs below `directMaxMacs`) and compare. */
-async function compare(
-  what: string,
-  directMaxMacs: number,
-  kernel: (b: nr.Backend, side: 'gpu' | 'cpu') => nr.Handle,
-): Promise<void> {
-  const saved = gpu.runtime.gemmDirectMaxMacs;
-  gpu.runtime.gemmDirectMaxMacs = directMaxMacs;
-  try {
-    const got = kernel(gpu, 'gpu');
-    const want = kernel(ref, 'cpu');
-    expectClose(await gpu.read(got), ref.readSync(want), TOL, what);
-    gpu.dispose(got);
-    ref.dispose(want);
-  } finally {
-    gpu.runtime.gemmDirectMaxMacs = saved;
-  }
-}
+const { operand, compare } = dualBackends(() => gpu, ref, rng, TOL);
 
 describe.each([
   ['tiled', 0],
