@@ -3,6 +3,7 @@ import type { CellResult } from './cell.js';
 import { COLUMN_DESCRIPTIONS, type ColumnId, columnClass, columnSide, gpuRuns } from './columns.js';
 import { compareRow, gpuTargetFor } from './compare.js';
 import type { BenchReport } from './orchestrate.js';
+import { reportHeader } from './report-fixture.js';
 import { charsTable, formatReport } from './table.js';
 
 function ok(workload: string, column: ColumnId, median: number, min: number, max: number): CellResult {
@@ -49,33 +50,7 @@ const results: CellResult[] = [
 function report(): BenchReport {
   const rows = ['cnn-small', 'char-lstm'] as const;
   return {
-    tool: '@neurona/bench',
-    date: '2026-01-02T03:04:05.000Z',
-    commit: '0123456789abcdef0123',
-    dirty: false,
-    changedFolders: [],
-    command: 'npm run bench',
-    machine: {
-      cpu: 'Test CPU',
-      cores: 2,
-      memoryGiB: 8,
-      node: 'v20.20.2',
-      v8: '11.3',
-      platform: 'linux x64',
-      loadAverageStart: [1, 1, 1],
-      loadAverageEnd: [1, 1, 1],
-    },
-    settings: {
-      quick: false,
-      seed: 1,
-      isolate: true,
-      reps: 3,
-      warmup: 2,
-      minRepSeconds: 0.5,
-      maxBatchesPerRep: 200,
-      maxDataBytes: 1e6,
-      maxCellSeconds: 900,
-    },
+    ...reportHeader(3),
     columns: columns.map((id) => ({ id, side: columnSide(id), description: COLUMN_DESCRIPTIONS[id] })),
     workloads: [
       {
