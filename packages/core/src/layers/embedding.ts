@@ -113,7 +113,7 @@ export class Embedding extends Layer {
     });
   }
 
-  /** Range-check the ids where the backend can read synchronously (elsewhere gather is unchecked). */
+  /** Range-check the ids where the backend can read synchronously (elsewhere `fit`/`evaluate` check them on the host). */
   private checkIds(ids: Tensor): void {
     if (!ids.storage.backend.readSync || ids.size === 0) return;
     const data = ids.dataSync();

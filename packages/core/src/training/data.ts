@@ -98,6 +98,36 @@ export async function checkSparseLabels(
   if (!(y instanceof Variable)) verifiedLabels.set(y, classes);
 }
 
+/** Input tensors already checked, with the id limit they were checked against. */
+const verifiedIds = new WeakMap<Tensor, number>();
+
+/**
+ * @internal When the model starts with an Embedding, check on the host, once per input tensor, that every id
+ * (after the Embedding's cast to int32) is in `[0, inputDim)`, naming the layer and the offending id. The
+ * Embedding checks each batch itself where the backend reads synchronously; on WebGPU the gather would clamp
+ * a bad id silently, so this is where it is caught.
+ */
+export async function checkEmbeddingIds(
+  x: Tensor,
+  limit: number,
+  layerName: string,
+  what: string,
+): Promise<void> {
+  if (verifiedIds.get(x) === limit || x.size === 0) return;
+  const d = await x.data();
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    const id = Math.trunc(v);
+    if (!Number.isFinite(v) || id < 0 || id >= limit) {
+      const row = x.shape[0]! > 0 ? Math.floor(i / (x.size / x.shape[0]!)) : 0;
+      throw new Error(
+        `${what}: Embedding '${layerName}' got id ${v} at flat index ${i} (example ${row}) of x [${x.shape.join(', ')}]; expected an id in [0, ${limit})`,
+      );
+    }
+  }
+  if (!(x instanceof Variable)) verifiedIds.set(x, limit);
+}
+
 /** @internal Check labels against the model's output shape for the given loss. */
 export function checkTargets(y: Tensor, outputShape: SymbolicShape, lossName: string, what: string): void {
   const sparse = /sparse/i.test(lossName);

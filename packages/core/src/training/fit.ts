@@ -1,7 +1,7 @@
 import { type Callback, CallbackList, History, type Logs, type TrainParams } from '../callbacks/callback.js';
 import { engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
-import type { SymbolicShape } from '../layers/layer.js';
+import type { Layer, SymbolicShape } from '../layers/layer.js';
 import type { LossFn } from '../losses/losses.js';
 import type { Metric } from '../metrics/metrics.js';
 import { add, mul } from '../ops/binary.js';
@@ -11,6 +11,7 @@ import { mean } from '../ops/reduce.js';
 import type { Optimizer } from '../optimizers/index.js';
 import {
   batchSizeFor,
+  checkEmbeddingIds,
   checkFinite,
   checkSparseLabels,
   checkTargets,
@@ -80,6 +81,7 @@ export interface PredictArgs {
 /** @internal What fit needs of a model beyond a training step. */
 export interface FitModel extends StepModel {
   readonly name: string;
+  readonly layers: readonly Layer[];
   stopTraining: boolean;
   lossFn: LossFn | null;
   metricList: Metric[];
@@ -88,6 +90,22 @@ export interface FitModel extends StepModel {
   ensureBuiltFor(shape: readonly number[], what: string): void;
   getWeights(): Tensor[];
   setWeights(ws: readonly Tensor[]): void;
+}
+
+/** The first layer that is not an InputLayer, when it is an Embedding: its id limit and name. */
+function leadingEmbedding(model: FitModel): { limit: number; name: string } | null {
+  const first = model.layers.find((l) => l.className !== 'InputLayer') as
+    | (Layer & { inputDim?: unknown })
+    | undefined;
+  if (first?.className !== 'Embedding' || typeof first.inputDim !== 'number') return null;
+  return { limit: first.inputDim, name: first.name };
+}
+
+/** Check the ids of every input tensor given to a model that starts with an Embedding. */
+async function checkIds(model: FitModel, xs: readonly Tensor[], what: string): Promise<void> {
+  const emb = leadingEmbedding(model);
+  if (!emb) return;
+  for (const x of xs) await checkEmbeddingIds(x, emb.limit, emb.name, what);
 }
 
 function compiled(model: FitModel, what: string): { lossFn: LossFn; optimizer: Optimizer | null } {
@@ -140,6 +158,8 @@ export async function fitModel(model: FitModel, x: Tensor, y: Tensor, args: FitA
   const split = args.validationSplit ?? 0;
   if (!(split >= 0 && split < 1)) throw new Error(`fit: validationSplit must be in [0, 1), got ${split}`);
   await checkFinite(x, 'fit: x');
+  await checkIds(model, [x], 'fit: x');
+  if (args.validationData) await checkIds(model, [args.validationData[0]], 'fit: validationData x');
   if (/sparse/i.test(lossFn.lossName)) {
     const classes = model.outputShape[model.outputShape.length - 1];
     await checkSparseLabels(y, classes, lossFn.lossName, 'fit: y');
@@ -249,6 +269,7 @@ export async function evaluateModel(
 ): Promise<Logs> {
   const { lossFn } = compiled(model, 'evaluate');
   checkPair(model, x, y, 'evaluate', lossFn.lossName);
+  await checkIds(model, [x], 'evaluate: x');
   if (/sparse/i.test(lossFn.lossName)) {
     const classes = model.outputShape[model.outputShape.length - 1];
     await checkSparseLabels(y, classes, lossFn.lossName, 'evaluate: y');
