@@ -152,15 +152,34 @@ export function artifactsToModel(a: ModelArtifacts): Sequential {
   }
 }
 
-function assignWeights(model: Sequential, a: ModelArtifacts): void {
-  const byName = new Map<string, { spec: WeightSpec; offset: number }>();
+/** A weight of the manifest and where its bytes start in the weight data. */
+interface Located {
+  spec: WeightSpec;
+  offset: number;
+}
+
+/** Every spec with its byte offset (dtypes checked), and the bytes the manifest needs in all. */
+function locateWeights(a: ModelArtifacts): { located: Located[]; bytes: number } {
+  const located: Located[] = [];
   let offset = 0;
   for (const spec of a.weightSpecs) {
     if (!(spec.dtype in BYTES))
       throw new Error(`loadModel: weight '${spec.name}' has unsupported dtype '${spec.dtype}'`);
-    if (spec.group !== 'optimizer') byName.set(spec.name, { spec, offset });
+    located.push({ spec, offset });
     offset += spec.shape.reduce((p, d) => p * d, 1) * BYTES[spec.dtype];
   }
+  return { located, bytes: offset };
+}
+
+/** The values of one located weight (float32, or int32 for any other dtype). */
+function readWeight(a: ModelArtifacts, { spec, offset }: Located): Float32Array | Int32Array {
+  const bytes = a.weightData.slice(offset, offset + spec.shape.reduce((p, d) => p * d, 1) * 4);
+  return spec.dtype === 'float32' ? new Float32Array(bytes) : new Int32Array(bytes);
+}
+
+function assignWeights(model: Sequential, a: ModelArtifacts): void {
+  const { located, bytes: offset } = locateWeights(a);
+  const byName = new Map(located.filter((l) => l.spec.group !== 'optimizer').map((l) => [l.spec.name, l]));
   const weights = model.weights;
   const missing = weights.filter((w) => !byName.has(w.name)).map((w) => w.name);
   if (missing.length) throw new Error(`loadModel: weights missing from the file: ${missing.join(', ')}`);
@@ -179,13 +198,9 @@ function assignWeights(model: Sequential, a: ModelArtifacts): void {
   }
   const values: Tensor[] = engine().scoped('loadModel', () =>
     weights.map((w) => {
-      const { spec, offset: at } = byName.get(w.name)!;
-      const n = w.size;
-      const data =
-        spec.dtype === 'float32'
-          ? new Float32Array(a.weightData.slice(at, at + n * 4))
-          : new Int32Array(a.weightData.slice(at, at + n * 4));
-      return tensor(spec.dtype === 'float32' ? data : Float32Array.from(data), spec.shape, 'float32');
+      const l = byName.get(w.name)!;
+      const data = readWeight(a, l);
+      return tensor(data instanceof Float32Array ? data : Float32Array.from(data), l.spec.shape, 'float32');
     }),
   );
   try {
@@ -199,7 +214,8 @@ function assignWeights(model: Sequential, a: ModelArtifacts): void {
  * Load a model saved in the TensorFlow.js LayersModel format (by Neurona or TensorFlow.js). Only registered
  * layer classes are created; a bad file throws and leaves nothing allocated. When the file holds a training
  * config (the model was saved compiled), the model comes back compiled with the same loss, metrics and
- * optimizer settings (the optimizer's moments start from zero).
+ * optimizer settings; its optimizer state (step count, moments) is restored when the file holds it (saved with
+ * `includeOptimizer`), and otherwise starts from zero.
  *
  * @example
  * ```ts
@@ -222,18 +238,11 @@ export async function loadModel(source: string | IOHandler): Promise<Sequential>
 /** Set the compiled optimizer's state from the weights of group `'optimizer'`, when the file has them. */
 async function restoreOptimizer(model: Sequential, a: ModelArtifacts): Promise<void> {
   const opt = model.optimizer;
-  const parts: { spec: WeightSpec; offset: number }[] = [];
-  let offset = 0;
-  for (const spec of a.weightSpecs) {
-    if (spec.group === 'optimizer') parts.push({ spec, offset });
-    offset += spec.shape.reduce((p, d) => p * d, 1) * BYTES[spec.dtype];
-  }
+  const parts = locateWeights(a).located.filter((l) => l.spec.group === 'optimizer');
   if (parts.length === 0 || !opt) return;
   if (parts.length === 1 && parts[0]!.spec.name.endsWith('iter')) {
     // TensorFlow.js creates slots on the first update: an untrained optimizer saves only its step count.
-    const { spec, offset: at } = parts[0]!;
-    const view = a.weightData.slice(at, at + 4);
-    const n = spec.dtype === 'int32' ? new Int32Array(view)[0]! : new Float32Array(view)[0]!;
+    const n = readWeight(a, parts[0]!)[0]!;
     if (!Number.isInteger(n) || n < 0) {
       throw new Error(`loadModel: the saved optimizer iteration count must be an integer >= 0, got ${n}`);
     }
@@ -241,12 +250,10 @@ async function restoreOptimizer(model: Sequential, a: ModelArtifacts): Promise<v
     return;
   }
   const values = engine().scoped('loadModel', () =>
-    parts.map(({ spec, offset: at }) => {
-      const n = spec.shape.reduce((p, d) => p * d, 1);
-      const bytes = a.weightData.slice(at, at + n * BYTES[spec.dtype]);
-      const data = spec.dtype === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes);
+    parts.map((l) => {
+      const data = readWeight(a, l);
       // tfjs stores the iteration count as float32; ours is int32: only its value matters.
-      return tensor(data, spec.shape, spec.dtype === 'int32' ? 'int32' : 'float32');
+      return tensor(data, l.spec.shape, data instanceof Int32Array ? 'int32' : 'float32');
     }),
   );
   try {
