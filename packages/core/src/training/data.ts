@@ -59,14 +59,39 @@ export async function checkFinite(t: Tensor, what: string): Promise<void> {
     for (let i = 0; i < d.length; i++) {
       const v = d[i]!;
       if (!Number.isFinite(v)) {
-        const row = t.shape.length > 0 && t.shape[0]! > 0 ? Math.floor(i / (t.size / t.shape[0]!)) : 0;
         throw new Error(
-          `${what} contains ${v} at flat index ${i} (example ${row}); clean the data before training`,
+          `${what} contains ${v} at flat index ${i} (example ${exampleOf(t, i)}); clean the data before training`,
         );
       }
     }
   }
   if (!(t instanceof Variable)) verifiedFinite.add(t);
+}
+
+/** The example (index along the first axis) that flat position `i` of `t` belongs to. */
+function exampleOf(t: Tensor, i: number): number {
+  return t.shape.length > 0 && t.shape[0]! > 0 ? Math.floor(i / (t.size / t.shape[0]!)) : 0;
+}
+
+/**
+ * Read `t` on the host and throw `message(value, flatIndex, example)` at its first value that is not `ok`.
+ * A tensor that passes is remembered in `cache` under `key` (the bound it was checked against), so the next
+ * call with the same tensor and bound reads nothing; variables are never remembered (they change).
+ */
+async function scanOnce(
+  t: Tensor,
+  cache: WeakMap<Tensor, number>,
+  key: number,
+  ok: (v: number) => boolean,
+  message: (v: number, i: number, example: number) => string,
+): Promise<void> {
+  if (cache.get(t) === key || t.size === 0) return;
+  const d = await t.data();
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if (!ok(v)) throw new Error(message(v, i, exampleOf(t, i)));
+  }
+  if (!(t instanceof Variable)) cache.set(t, key);
 }
 
 /** Label tensors already checked, with the class count they were checked against. */
@@ -84,18 +109,15 @@ export async function checkSparseLabels(
   lossName: string,
   what: string,
 ): Promise<void> {
-  if (typeof classes !== 'number' || verifiedLabels.get(y) === classes || y.size === 0) return;
-  const d = await y.data();
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i]!;
-    if (!Number.isInteger(v) || v < 0 || v >= classes) {
-      const row = y.shape[0]! > 0 ? Math.floor(i / (y.size / y.shape[0]!)) : 0;
-      throw new Error(
-        `${what}: loss '${lossName}' got label ${v} at flat index ${i} (example ${row}) of y [${y.shape.join(', ')}]; expected a class index in [0, ${classes})`,
-      );
-    }
-  }
-  if (!(y instanceof Variable)) verifiedLabels.set(y, classes);
+  if (typeof classes !== 'number') return;
+  await scanOnce(
+    y,
+    verifiedLabels,
+    classes,
+    (v) => Number.isInteger(v) && v >= 0 && v < classes,
+    (v, i, row) =>
+      `${what}: loss '${lossName}' got label ${v} at flat index ${i} (example ${row}) of y [${y.shape.join(', ')}]; expected a class index in [0, ${classes})`,
+  );
 }
 
 /** Input tensors already checked, with the id limit they were checked against. */
@@ -113,19 +135,14 @@ export async function checkEmbeddingIds(
   layerName: string,
   what: string,
 ): Promise<void> {
-  if (verifiedIds.get(x) === limit || x.size === 0) return;
-  const d = await x.data();
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i]!;
-    const id = Math.trunc(v);
-    if (!Number.isFinite(v) || id < 0 || id >= limit) {
-      const row = x.shape[0]! > 0 ? Math.floor(i / (x.size / x.shape[0]!)) : 0;
-      throw new Error(
-        `${what}: Embedding '${layerName}' got id ${v} at flat index ${i} (example ${row}) of x [${x.shape.join(', ')}]; expected an id in [0, ${limit})`,
-      );
-    }
-  }
-  if (!(x instanceof Variable)) verifiedIds.set(x, limit);
+  await scanOnce(
+    x,
+    verifiedIds,
+    limit,
+    (v) => Number.isFinite(v) && Math.trunc(v) >= 0 && Math.trunc(v) < limit,
+    (v, i, row) =>
+      `${what}: Embedding '${layerName}' got id ${v} at flat index ${i} (example ${row}) of x [${x.shape.join(', ')}]; expected an id in [0, ${limit})`,
+  );
 }
 
 /** @internal Check labels against the model's output shape for the given loss. */
