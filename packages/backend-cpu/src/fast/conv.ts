@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import type { Conv2DInfo, Pool2DInfo } from '@neurona/core';
+import { type Conv2DInfo, isPointwiseConv, type Pool2DInfo } from '@neurona/core';
 import {
   type GemmSpec,
   PACK_A_BYTES,
@@ -19,19 +19,6 @@ import {
 } from './gemm.js';
 import { A_MODE, BLOCK, CONV_GEOM, GEMM, MEMORY, POOL, type TaskName } from './layout.js';
 import type { Runtime } from './runtime.js';
-
-function isPointwise(info: Conv2DInfo): boolean {
-  return (
-    info.filterHeight === 1 &&
-    info.filterWidth === 1 &&
-    info.strideHeight === 1 &&
-    info.strideWidth === 1 &&
-    info.padTop === 0 &&
-    info.padLeft === 0 &&
-    info.outHeight === info.inHeight &&
-    info.outWidth === info.inWidth
-  );
-}
 
 /** Write the geometry of `info` with image pointer `x` into the CONV descriptor. */
 function writeGeom(rt: Runtime, x: number, info: Conv2DInfo): void {
@@ -95,7 +82,7 @@ export function fastConv2d(
     ldc: D,
     cBatch: 0,
   };
-  const spec: GemmSpec = isPointwise(info)
+  const spec: GemmSpec = isPointwiseConv(info)
     ? { ...common, M: P, a: x, aRs: KK, aCs: 1, bias, relu }
     : { ...common, M: P, a: 0, aRs: 0, aCs: 0, aMode: A_MODE.IM2COL, geom: MEMORY.CONV, bias, relu };
   writeGeom(rt, x, info);
@@ -124,7 +111,7 @@ export function fastConv2dGradFilter(
     return;
   }
   const common = { M: KK, N: D, K: P, batch: 1, aBatch: 0, b: dy, bRs: D, bCs: 1, bBatch: 0, c: dw, ldc: D };
-  const spec: GemmSpec = isPointwise(info)
+  const spec: GemmSpec = isPointwiseConv(info)
     ? { ...common, a: x, aRs: 1, aCs: KK, cBatch: 0 }
     : { ...common, a: 0, aRs: 0, aCs: 0, aMode: A_MODE.IM2COL_T, geom: MEMORY.CONV, cBatch: 0 };
   writeGeom(rt, x, info);
@@ -230,7 +217,7 @@ export function fastConv2dGradInput(
     ldc: KK,
     cBatch: 0,
   };
-  if (isPointwise(info)) {
+  if (isPointwiseConv(info)) {
     runGemm(rt, spec, p);
     return;
   }

@@ -12,7 +12,7 @@
  *
  * @packageDocumentation
  */
-import type { Conv2DInfo, TensorInfo } from '@neurona/core';
+import { type Conv2DInfo, isPointwiseConv, type TensorInfo } from '@neurona/core';
 import { sizeOf } from '../storage.js';
 import { gemm } from './matmul.js';
 import type { Input } from './strided.js';
@@ -29,20 +29,6 @@ function scratch(n: number): Float32Array {
 /** Rows of cols per chunk. */
 function chunkRows(kc: number, total: number, chunkElements: number): number {
   return Math.max(1, Math.min(total, Math.floor(chunkElements / Math.max(kc, 1))));
-}
-
-/** True when cols would equal x itself (1x1 filter, unit stride, no padding). */
-function isPointwise(info: Conv2DInfo): boolean {
-  return (
-    info.filterHeight === 1 &&
-    info.filterWidth === 1 &&
-    info.strideHeight === 1 &&
-    info.strideWidth === 1 &&
-    info.padTop === 0 &&
-    info.padLeft === 0 &&
-    info.outHeight === info.inHeight &&
-    info.outWidth === info.inWidth
-  );
 }
 
 /**
@@ -123,7 +109,7 @@ export function conv2d(
   const total = info.batch * info.outHeight * info.outWidth;
   if (o.length === 0) return o;
   const wm = { data: filter.data, off: 0, rs: D, cs: 1 };
-  if (isPointwise(info)) {
+  if (isPointwiseConv(info)) {
     gemm(total, D, kc, { data: x.data, off: 0, rs: kc, cs: 1 }, wm, o, 0, false);
     return o;
   }
@@ -159,7 +145,7 @@ export function conv2dGradInput(
   const total = info.batch * info.outHeight * info.outWidth;
   if (o.length === 0 || total === 0) return o;
   const wmT = { data: filter.data, off: 0, rs: 1, cs: D };
-  if (isPointwise(info)) {
+  if (isPointwiseConv(info)) {
     gemm(total, kc, D, { data: dy.data, off: 0, rs: D, cs: 1 }, wmT, o, 0, false);
     return o;
   }
@@ -193,7 +179,7 @@ export function conv2dGradFilter(
   const kc = info.filterHeight * info.filterWidth * info.inChannels;
   const total = info.batch * info.outHeight * info.outWidth;
   if (o.length === 0 || total === 0) return o;
-  if (isPointwise(info)) {
+  if (isPointwiseConv(info)) {
     gemm(
       kc,
       D,

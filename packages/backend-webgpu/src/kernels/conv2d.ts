@@ -12,7 +12,7 @@
  *
  * @packageDocumentation
  */
-import type { Conv2DInfo, Handle, Operand, TensorInfo } from '@neurona/core';
+import { type Conv2DInfo, type Handle, isPointwiseConv, type Operand, type TensorInfo } from '@neurona/core';
 import { sizeOf } from '../storage.js';
 import { Params } from '../wgsl.js';
 import { type KernelContext, output } from './context.js';
@@ -58,20 +58,6 @@ fn xAt(nH: i32, ih: i32, iw: i32, c: i32) -> f32 {
   return xs[((nH + ih) * p.W + iw) * i32(p.C) + c];
 }`;
 
-/** True when im2col is x itself: a 1x1 filter at stride 1 without padding. */
-function pointwise(info: Conv2DInfo): boolean {
-  return (
-    info.filterHeight === 1 &&
-    info.filterWidth === 1 &&
-    info.strideHeight === 1 &&
-    info.strideWidth === 1 &&
-    info.padTop === 0 &&
-    info.padLeft === 0 &&
-    info.outHeight === info.inHeight &&
-    info.outWidth === info.inWidth
-  );
-}
-
 /**
  * Convolution forward (see the module notes). With an `epilogue`, each value gets the bias of its output
  * channel and the activation as it is stored (`conv2dBiasActivation`).
@@ -93,7 +79,7 @@ export function conv2d(
   if (!buffer) return handle;
   const epi = epilogueParts(ctx, epilogue);
   const k = info.filterHeight * info.filterWidth * info.inChannels;
-  const direct = pointwise(info);
+  const direct = isPointwiseConv(info);
   runGemm(ctx, {
     key: `${direct ? 'conv2d:1x1' : 'conv2d'}${epi.key}`,
     batch: 1,

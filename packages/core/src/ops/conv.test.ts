@@ -45,6 +45,23 @@ afterEach(async () => {
   await nr.setBackend(native);
 });
 
+describe('isPointwiseConv', () => {
+  it('is true exactly when im2col would be x itself', () => {
+    expect(nr.isPointwiseConv(nr.conv2dInfo([2, 4, 5, 3], [1, 1, 3, 8]))).toBe(true);
+    expect(nr.isPointwiseConv(nr.conv2dInfo([2, 4, 5, 3], [1, 1, 3, 8], 1, 'same'))).toBe(true);
+    expect(nr.isPointwiseConv(nr.conv2dInfo([2, 4, 5, 3], [1, 1, 3, 8], 2))).toBe(false);
+    expect(
+      nr.isPointwiseConv(
+        nr.conv2dInfo([2, 4, 5, 3], [1, 1, 3, 8], 1, [
+          [1, 0],
+          [0, 0],
+        ]),
+      ),
+    ).toBe(false);
+    expect(nr.isPointwiseConv(nr.conv2dInfo([2, 4, 5, 3], [3, 1, 3, 8]))).toBe(false);
+  });
+});
+
 describe('conv2dInfo', () => {
   it("resolves 'same' padding with odd and even sizes (TF rule: extra pad at the end)", () => {
     const odd = nr.conv2dInfo([1, 5, 5, 1], [3, 3, 1, 2], [2, 2], 'same', 1);

@@ -91,6 +91,30 @@ export function conv2dInfo(
   };
 }
 
+/**
+ * Whether a convolution's im2col matrix is `x` itself: a 1x1 filter at unit stride without padding, so the
+ * convolution is one matrix product of `x` (as `[batch·height·width, inChannels]`) and the filter. Backends
+ * use it to skip the im2col copy.
+ *
+ * @example
+ * ```ts
+ * nr.isPointwiseConv(nr.conv2dInfo([1, 4, 4, 3], [1, 1, 3, 8])); // true
+ * nr.isPointwiseConv(nr.conv2dInfo([1, 4, 4, 3], [3, 3, 3, 8])); // false
+ * ```
+ */
+export function isPointwiseConv(info: Conv2DInfo): boolean {
+  return (
+    info.filterHeight === 1 &&
+    info.filterWidth === 1 &&
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.padTop === 0 &&
+    info.padLeft === 0 &&
+    info.outHeight === info.inHeight &&
+    info.outWidth === info.inWidth
+  );
+}
+
 function expectFloat(t: Tensor, name: string, arg: string): void {
   if (t.dtype !== 'float32') {
     throw new Error(`${name}: argument '${arg}' must be float32, got ${t.dtype} (use nr.cast)`);
