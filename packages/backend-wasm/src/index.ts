@@ -55,7 +55,8 @@ type NativeFused = Omit<
 
 /**
  * The WASM backend: `readSync` always exists (WebAssembly memory is synchronous), and the kernel table
- * has every required and fused kernel.
+ * has every required kernel and the fused kernels of `NativeFused` (the others run core's composites, as
+ * the backend matrix shows).
  *
  * @example
  * ```ts

@@ -53,8 +53,9 @@ type NativeFused = Omit<
 >;
 
 /**
- * The WebGPU backend: every required and fused kernel, asynchronous reads only, plus access to the
- * device and the command runtime.
+ * The WebGPU backend: every required kernel and the fused kernels of `NativeFused` (the others run core's
+ * composites, as the backend matrix shows), asynchronous reads only, plus access to the device and the
+ * command runtime.
  *
  * @example
  * ```ts
