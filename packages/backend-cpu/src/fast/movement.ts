@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import type { Shape } from '@neurona/core';
+import { stridesOf } from '../storage.js';
 
 function product(shape: Shape, from: number, to: number): number {
   let n = 1;
@@ -36,13 +37,8 @@ export function sliceBytes(
   // The run: trailing dimensions taken whole, plus the first partial one.
   let k = rank - 1;
   while (k >= 0 && out[k] === shape[k]) k--;
-  const strides = new Array<number>(rank);
-  let acc = bytes;
-  for (let d = rank - 1; d >= 0; d--) {
-    strides[d] = acc;
-    acc *= shape[d]!;
-  }
-  const run = k < 0 ? acc : product(out, k, rank) * bytes;
+  const strides = stridesOf(shape).map((s) => s * bytes);
+  const run = (k < 0 ? product(shape, 0, rank) : product(out, k, rank)) * bytes;
   let base = src;
   for (let d = 0; d < rank; d++) base += begin[d]! * strides[d]!;
   const outer = k < 0 ? 1 : product(out, 0, k);
@@ -150,12 +146,7 @@ export function padBytes(
   if (product(shape, 0, rank) === 0) return;
   let k = rank - 1;
   while (k >= 0 && out[k] === shape[k]) k--;
-  const strides = new Array<number>(rank);
-  let acc = bytes;
-  for (let d = rank - 1; d >= 0; d--) {
-    strides[d] = acc;
-    acc *= out[d]!;
-  }
+  const strides = stridesOf(out).map((s) => s * bytes);
   const run = k < 0 ? product(shape, 0, rank) * bytes : product(shape, k, rank) * bytes;
   let to = dst;
   for (let d = 0; d < rank; d++) to += paddings[d]![0] * strides[d]!;
