@@ -6,7 +6,7 @@ import type { ConfigDict } from '../initializers/initializers.js';
 import { snakeCase } from '../layers/layer.js';
 import { getLoss, nameKey } from '../losses/losses.js';
 import { getMetric } from '../metrics/metrics.js';
-import type { Sequential } from '../models/sequential.js';
+import type { LayersModel } from '../models/functional.js';
 import { getOptimizer } from '../optimizers/index.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { JsonValue } from './types.js';
@@ -41,7 +41,7 @@ function isBuiltinMetric(name: string): boolean {
  * @internal The training config of a compiled model, or `undefined` when the model is not compiled or its
  * loss or a metric is a custom function (which a file cannot hold; the model is then saved uncompiled).
  */
-export function trainingConfigOf(model: Sequential): JsonObject | undefined {
+export function trainingConfigOf(model: LayersModel): JsonObject | undefined {
   const opt = model.optimizer;
   const loss = model.lossFn;
   if (!opt || !loss || !isBuiltinLoss(loss.lossName)) return undefined;
@@ -61,7 +61,7 @@ const isObject = (v: JsonValue | undefined): v is JsonObject =>
  * @internal Compile `model` from a saved training config. Checks the whole config first, so a bad one throws
  * (naming the field) before the model changes.
  */
-export function compileFromTrainingConfig(model: Sequential, config: JsonValue): void {
+export function compileFromTrainingConfig(model: LayersModel, config: JsonValue): void {
   const where = 'loadModel: trainingConfig';
   if (!isObject(config)) throw new Error(`${where} must be an object, got ${JSON.stringify(config)}`);
   const { loss, metrics = [], optimizer_config: opt } = config;
