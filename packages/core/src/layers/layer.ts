@@ -242,7 +242,10 @@ export abstract class Layer {
     const shapes = inputs.map((t): SymbolicShape => [null, ...t.shape.slice(1)]);
     this.checkCall(inputs);
     this.ensureBuilt(shapes.length === 1 ? shapes[0]! : shapes);
-    const out = this.call(inputs.length === 1 ? inputs[0]! : [...inputs], options);
+    // One memory scope per call: a layer's intermediate tensors are freed, its outputs kept.
+    const out = engine().scoped(this.name, () =>
+      this.call(inputs.length === 1 ? inputs[0]! : [...inputs], options),
+    );
     return Array.isArray(out) ? out : [out];
   }
 
