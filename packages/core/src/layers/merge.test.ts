@@ -40,7 +40,7 @@ describe('merge layers compute hand-checked values', () => {
     expect(await run(nr.layers.multiply(), A, B, C)).toEqual(zip3((a, b, c) => a * b * c));
     const avg = await run(nr.layers.average(), A, B, C);
     zip3((a, b, c) => (a + b + c) / 3).forEach((r, i) => {
-      r.forEach((v, j) => expect(avg[i]![j]).toBeCloseTo(v, 6));
+      for (const [j, v] of r.entries()) expect(avg[i]![j]).toBeCloseTo(v, 6);
     });
     expect(await run(nr.layers.maximum(), A, B, C)).toEqual(zip3((a, b, c) => Math.max(a, b, c)));
     expect(await run(nr.layers.minimum(), A, B, C)).toEqual(zip3((a, b, c) => Math.min(a, b, c)));
