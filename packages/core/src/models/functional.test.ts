@@ -98,6 +98,26 @@ describe('functional models', () => {
     expect(ev.loss!).toBeCloseTo(ev.cls_loss! + 0.5 * ev.val_loss!, 4);
     expect(ev.cls_accuracy!).toBeGreaterThan(0.8);
     await expect(m.fit(xs, labels)).rejects.toThrow(/expected 2 targets/);
+    // The training config keeps a loss, metrics and a weight per output, keyed by output name.
+    const mem = nr.io.memory();
+    await m.save(mem);
+    expect(mem.artifacts!.trainingConfig).toMatchObject({
+      loss: { cls: 'sparse_categorical_crossentropy', val: 'mean_squared_error' },
+      metrics: { cls: ['accuracy'], val: [] },
+    });
+    // tfjs-layers 4.22 refuses files with loss_weights, so they are not written (the loaded model weighs 1 each).
+    expect(mem.artifacts!.trainingConfig).not.toHaveProperty('loss_weights');
+    const loaded = await nr.loadModel(mem);
+    const ev2 = await loaded.evaluate(xs, { cls: labels, val: target });
+    for (const k of ['cls_loss', 'val_loss', 'cls_accuracy']) expect(ev2[k]!).toBeCloseTo(ev[k]!, 5);
+    expect(ev2.loss!).toBeCloseTo(ev.cls_loss! + ev.val_loss!, 4);
+    loaded.dispose();
+    // A Keras file's loss_weights are read.
+    const keras = structuredClone(mem.artifacts!);
+    Object.assign(keras.trainingConfig!, { loss_weights: { cls: 1, val: 0.5 } });
+    const weighted = await nr.loadModel(nr.io.memory(keras));
+    expect((await weighted.evaluate(xs, [labels, target])).loss!).toBeCloseTo(ev.loss!, 5);
+    weighted.dispose();
     nr.dispose([xs, labels, target]);
     m.dispose();
   });
