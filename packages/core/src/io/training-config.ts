@@ -44,7 +44,8 @@ function isBuiltinMetric(name: string): boolean {
 export function trainingConfigOf(model: LayersModel): JsonObject | undefined {
   const opt = model.optimizer;
   const spec = model.compiled;
-  if (!opt || !spec || !spec.lossFns.every((l) => isBuiltinLoss(l.lossName))) return undefined;
+  if (!opt || !spec) return undefined;
+  if (!spec.lossFns.every((l) => isBuiltinLoss(l.lossName))) return undefined;
   const metrics = spec.metricLists.map((ms) => ms.map((m) => m.name));
   if (!metrics.every((ms) => ms.every(isBuiltinMetric))) return undefined;
   const optimizer_config = { class_name: optimizerClassName(opt), config: opt.getConfig() as JsonObject };
