@@ -47,6 +47,10 @@ async function open(o: InferenceOptions): Promise<{ model: nr.Sequential; datase
     // A model saved by another program has no mnist-cnn.json: fall back to --dataset or MNIST.
   }
   const model = await nr.loadModel(`file://${dir}`);
+  if (!(model instanceof nr.Sequential)) {
+    model.dispose();
+    throw new Error(`--model-dir ${dir}: expected a Sequential model, got a '${model.className}' model`);
+  }
   const shape = model.inputShape;
   if (shape.length !== 4 || shape[1] !== SIDE || shape[2] !== SIDE || shape[3] !== 1) {
     model.dispose();

@@ -79,6 +79,10 @@ export async function loadCharModel(
   const meta = parseMeta(JSON.parse(text), file);
   const vocab = new Vocab(meta.chars);
   const model = await nr.loadModel(`file://${path}`);
+  if (!(model instanceof nr.Sequential)) {
+    model.dispose();
+    throw new Error(`--model: ${path} holds a '${model.className}' model, expected a Sequential one`);
+  }
   const outShape = model.outputShape;
   if (outShape[outShape.length - 1] !== vocab.size) {
     model.dispose();

@@ -1,55 +1,20 @@
 import type { DType } from '../backend/types.js';
 import { engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
-import type { ConfigDict } from '../initializers/initializers.js';
 import { registerBuiltinLayers } from '../layers/builtins.js';
-import type { Layer } from '../layers/layer.js';
-import { snakeCase } from '../layers/layer.js';
-import { getLayerClass } from '../layers/registry.js';
-import { Sequential } from '../models/sequential.js';
+import type { LayersModel } from '../models/functional.js';
 import { tensor } from '../ops/creation.js';
 import { resolveHandler } from './handlers.js';
+import { modelFromTopology, toPythonic } from './topology.js';
 import { compileFromTrainingConfig, trainingConfigOf } from './training-config.js';
 import type { IOHandler, JsonValue, ModelArtifacts, SaveOptions, SaveResult, WeightSpec } from './types.js';
 
 /** Version string written into saved models. */
 const GENERATED_BY = 'Neurona 0.1.0';
 
-const camelCase = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-
-/** Keras JSON uses snake_case keys (and snake_case for activation names and data formats). */
-function toPythonic(value: JsonValue, key = ''): JsonValue {
-  if (Array.isArray(value)) return value.map((v) => toPythonic(v, key));
-  if (value !== null && typeof value === 'object') {
-    const out: { [k: string]: JsonValue } = {};
-    for (const [k, v] of Object.entries(value))
-      out[k === 'className' ? 'class_name' : snakeCase(k)] = toPythonic(v, k);
-    return out;
-  }
-  if (
-    typeof value === 'string' &&
-    (key === 'activation' || key === 'recurrentActivation' || key === 'dataFormat')
-  ) {
-    return snakeCase(value);
-  }
-  return value;
-}
-
-function fromPythonic(value: JsonValue, key = ''): JsonValue {
-  if (Array.isArray(value)) return value.map((v) => fromPythonic(v, key));
-  if (value !== null && typeof value === 'object') {
-    const out: { [k: string]: JsonValue } = {};
-    for (const [k, v] of Object.entries(value))
-      out[k === 'class_name' ? 'className' : camelCase(k)] = fromPythonic(v, k);
-    return out;
-  }
-  if (typeof value === 'string' && key === 'data_format') return camelCase(value);
-  return value;
-}
-
 /** @internal The model as TensorFlow.js LayersModel artifacts (weights read from the backend). */
 export async function modelToArtifacts(
-  model: Sequential,
+  model: LayersModel,
   options: SaveOptions = {},
 ): Promise<ModelArtifacts> {
   if (!model.built)
@@ -82,7 +47,7 @@ export async function modelToArtifacts(
   }
   return {
     modelTopology: {
-      class_name: 'Sequential',
+      class_name: model.className,
       config: toPythonic(model.getConfig() as JsonValue) as { [key: string]: JsonValue },
       keras_version: 'tfjs-layers 4.22.0',
       backend: 'tensor_flow.js',
@@ -105,7 +70,7 @@ export async function modelToArtifacts(
  * ```
  */
 export async function saveModel(
-  model: Sequential,
+  model: LayersModel,
   target: string | IOHandler,
   options: SaveOptions = {},
 ): Promise<SaveResult> {
@@ -115,39 +80,17 @@ export async function saveModel(
 
 const BYTES: Record<DType, number> = { float32: 4, int32: 4, bool: 1 };
 
-/** @internal Rebuild a Sequential model from artifacts; frees everything it made if any check fails. */
-export function artifactsToModel(a: ModelArtifacts): Sequential {
+/** @internal Rebuild a model (Sequential, functional, nested) from artifacts; frees everything it made if any check fails. */
+export function artifactsToModel(a: ModelArtifacts): LayersModel {
   registerBuiltinLayers();
-  const topo = a.modelTopology;
-  const cls = topo.class_name;
-  if (cls !== 'Sequential') {
-    throw new Error(
-      `loadModel: only 'Sequential' models are supported, got class_name ${JSON.stringify(cls)}`,
-    );
-  }
-  const config = fromPythonic(topo.config ?? null) as ConfigDict | null;
-  const layerList = config?.layers;
-  if (!Array.isArray(layerList)) throw new Error('loadModel: modelTopology.config.layers must be an array');
-  const layers: Layer[] = [];
-  let model: Sequential | null = null;
+  const topo = a.modelTopology as unknown as { [key: string]: JsonValue };
+  const model = modelFromTopology(topo);
   try {
-    for (const [i, entry] of layerList.entries()) {
-      const e = entry as { className?: unknown; config?: unknown };
-      if (typeof e.className !== 'string' || typeof e.config !== 'object' || e.config === null) {
-        throw new Error(`loadModel: layer ${i} needs 'class_name' and 'config'`);
-      }
-      const Cls = getLayerClass(e.className);
-      layers.push(new Cls(e.config as never));
-    }
-    model = new Sequential({ layers, name: typeof config?.name === 'string' ? config.name : undefined });
-    if (!model.built)
-      throw new Error('loadModel: the first layer has no batch_input_shape, so the model cannot be built');
     assignWeights(model, a);
     if (a.trainingConfig !== undefined) compileFromTrainingConfig(model, a.trainingConfig);
     return model;
   } catch (e) {
-    if (model) model.dispose();
-    else for (const l of layers) l.dispose();
+    model.dispose();
     throw e;
   }
 }
@@ -177,7 +120,7 @@ function readWeight(a: ModelArtifacts, { spec, offset }: Located): Float32Array 
   return spec.dtype === 'float32' ? new Float32Array(bytes) : new Int32Array(bytes);
 }
 
-function assignWeights(model: Sequential, a: ModelArtifacts): void {
+function assignWeights(model: LayersModel, a: ModelArtifacts): void {
   const { located, bytes: offset } = locateWeights(a);
   const byName = new Map(located.filter((l) => l.spec.group !== 'optimizer').map((l) => [l.spec.name, l]));
   const weights = model.weights;
@@ -222,7 +165,7 @@ function assignWeights(model: Sequential, a: ModelArtifacts): void {
  * const model = await nr.loadModel('file://./my-model');
  * ```
  */
-export async function loadModel(source: string | IOHandler): Promise<Sequential> {
+export async function loadModel(source: string | IOHandler): Promise<LayersModel> {
   const handler = await resolveHandler(source, 'load');
   const artifacts = await handler.load!();
   const model = artifactsToModel(artifacts);
@@ -236,7 +179,7 @@ export async function loadModel(source: string | IOHandler): Promise<Sequential>
 }
 
 /** Set the compiled optimizer's state from the weights of group `'optimizer'`, when the file has them. */
-async function restoreOptimizer(model: Sequential, a: ModelArtifacts): Promise<void> {
+async function restoreOptimizer(model: LayersModel, a: ModelArtifacts): Promise<void> {
   const opt = model.optimizer;
   const parts = locateWeights(a).located.filter((l) => l.spec.group === 'optimizer');
   if (parts.length === 0 || !opt) return;

@@ -113,7 +113,7 @@ describe('TensorFlow.js LayersModel interop', () => {
     ];
     const ty = theirs.predict(tf.tensor2d(ids, [2, 5], 'int32')) as tf.Tensor;
     const x = nr.tensor2d(ids, [2, 5], 'int32');
-    const ours = model.predict(x);
+    const ours = model.predict(x) as nr.Tensor;
     expectClose(await ours.data(), await ty.data());
     expect(model.lossFn?.lossName).toBe('binaryCrossentropy');
     expect(model.optimizer?.getConfig().learningRate).toBeCloseTo(0.01, 7);

@@ -8,6 +8,7 @@ import { Flatten } from './flatten.js';
 import { GlobalAveragePooling2D, GlobalMaxPooling2D } from './global-pooling.js';
 import { InputLayer } from './input-layer.js';
 import { LayerNormalization } from './layer-normalization.js';
+import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract } from './merge.js';
 import { AveragePooling2D, MaxPooling2D } from './pooling.js';
 import { GRU } from './recurrent/gru.js';
 import { LSTM } from './recurrent/lstm.js';
@@ -43,6 +44,14 @@ export function registerBuiltinLayers(): void {
     LSTM,
     SimpleRNN,
     Reshape,
+    Add,
+    Subtract,
+    Multiply,
+    Average,
+    Maximum,
+    Minimum,
+    Concatenate,
+    Dot,
   ]) {
     registerLayer(cls);
   }

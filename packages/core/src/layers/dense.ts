@@ -86,9 +86,8 @@ export class Dense extends Layer {
     return [...inputShape.slice(0, -1), this.units];
   }
 
-  override apply(inputs: Tensor, options: CallOptions = {}): Tensor {
-    if (this.built) this.checkInputShape([null, ...inputs.shape.slice(1)]);
-    return super.apply(inputs, options);
+  protected override checkCall(inputs: readonly Tensor[]): void {
+    if (this.built) this.checkInputShape([null, ...inputs[0]!.shape.slice(1)]);
   }
 
   override call(inputs: Tensor, _options: CallOptions = {}): Tensor {

@@ -15,6 +15,19 @@ export * from './global-pooling.js';
 export * from './input-layer.js';
 export type { KernelBiasArgs } from './kernel-bias.js';
 export * from './layer-normalization.js';
+export {
+  Add,
+  Average,
+  Concatenate,
+  type ConcatenateArgs,
+  Dot,
+  type DotArgs,
+  Maximum,
+  Minimum,
+  Multiply,
+  Subtract,
+} from './merge.js';
+export * from './merge-factories.js';
 export * from './pooling.js';
 export * from './recurrent/gru.js';
 export * from './recurrent/lstm.js';

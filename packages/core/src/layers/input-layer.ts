@@ -1,7 +1,11 @@
+import type { DType } from '../backend/types.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { ConfigDict } from '../initializers/initializers.js';
 import { clone } from '../ops/shape.js';
 import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
+import { Node, SymbolicTensor } from './symbolic.js';
+
+const INPUT_DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
 
 /**
  * Arguments of {@link inputLayer}: `inputShape` (with an optional `batchSize`) or `batchInputShape` is
@@ -32,13 +36,30 @@ export class InputLayer extends Layer {
   static override readonly className = 'InputLayer';
   /** The declared input shape, batch dimension first. */
   declare readonly batchInputShape: SymbolicShape;
+  /** Element type of the inputs (`'float32'`, or `'int32'` for ids fed to an Embedding). */
+  readonly dtype: DType;
+  /** The symbolic tensor this layer stands for in a functional model (its node 0). */
+  readonly output: SymbolicTensor;
 
   constructor(args: InputLayerArgs) {
-    super(args.batchShape && !args.batchInputShape ? { ...args, batchInputShape: args.batchShape } : args);
+    super({
+      ...args,
+      dtype: undefined,
+      ...(args.batchShape && !args.batchInputShape ? { batchInputShape: args.batchShape } : {}),
+    });
     if (!this.batchInputShape) {
       throw new Error(`InputLayer '${this.name}': give inputShape or batchInputShape`);
     }
     if (args.sparse) throw new Error(`InputLayer '${this.name}': sparse inputs are not supported`);
+    const dtype = args.dtype ?? 'float32';
+    if (!INPUT_DTYPES.includes(dtype)) {
+      throw new Error(
+        `InputLayer '${this.name}': dtype must be one of ${INPUT_DTYPES.join(', ')}, got '${String(dtype)}'`,
+      );
+    }
+    this.dtype = dtype;
+    this.output = new SymbolicTensor([...this.batchInputShape], dtype, this, 0, 0);
+    this.inboundNodes.push(new Node(this, [], [this.output], 0));
   }
 
   protected override checkInputShape(inputShape: SymbolicShape): void {
@@ -58,9 +79,8 @@ export class InputLayer extends Layer {
     return inputShape.map((d, i) => d ?? this.batchInputShape[i] ?? null);
   }
 
-  override apply(inputs: Tensor, options: CallOptions = {}): Tensor {
-    this.checkInputShape(inputs.shape);
-    return super.apply(inputs, options);
+  protected override checkCall(inputs: readonly Tensor[]): void {
+    this.checkInputShape(inputs[0]!.shape);
   }
 
   override call(inputs: Tensor, _options: CallOptions = {}): Tensor {
@@ -68,7 +88,7 @@ export class InputLayer extends Layer {
   }
 
   override getConfig(): ConfigDict {
-    return { ...super.getConfig(), sparse: false };
+    return { ...super.getConfig(), dtype: this.dtype, sparse: false };
   }
 }
 

@@ -6,6 +6,7 @@ import { add } from '../ops/binary.js';
 import { variable } from '../ops/creation.js';
 import { clone } from '../ops/shape.js';
 import type { Regularizer } from '../regularizers/regularizers.js';
+import { isShapeList, Node, SymbolicTensor } from './symbolic.js';
 
 /**
  * A shape whose dimensions may be unknown (`null`), such as the batch dimension.
@@ -16,6 +17,9 @@ import type { Regularizer } from '../regularizers/regularizers.js';
  * ```
  */
 export type SymbolicShape = readonly (number | null)[];
+
+/** What `apply` accepts: one tensor or several, concrete or symbolic (not mixed). */
+export type LayerInput = Tensor | SymbolicTensor | readonly Tensor[] | readonly SymbolicTensor[];
 
 /**
  * Arguments every layer accepts.
@@ -101,19 +105,20 @@ export abstract class Layer {
   static readonly className: string = 'Layer';
   /** The layer's name, unique within a process by default. */
   readonly name: string;
-  /** Whether training updates this layer's weights. */
-  trainable: boolean;
+  private trainableValue: boolean;
   /** True once {@link Layer.build} has run. */
   built = false;
   /** The full input shape given at construction (first layer of a model), if any. */
   readonly batchInputShape: SymbolicShape | null;
   /** Input shape the layer was built for (batch dimension `null`). */
-  protected builtInputShape: SymbolicShape | null = null;
+  protected builtInputShape: SymbolicShape | readonly SymbolicShape[] | null = null;
+  /** Every symbolic application of this layer, in order (a shared layer has several). */
+  readonly inboundNodes: Node[] = [];
   private readonly layerWeights: LayerWeight[] = [];
 
   constructor(args: LayerArgs = {}) {
     this.name = args.name ?? uniqueName(snakeCase(this.className));
-    this.trainable = args.trainable ?? true;
+    this.trainableValue = args.trainable ?? true;
     if (args.dtype && args.dtype !== 'float32') {
       throw new Error(`${this.className} '${this.name}': dtype must be 'float32', got '${args.dtype}'`);
     }
@@ -131,45 +136,142 @@ export abstract class Layer {
     }
   }
 
+  /**
+   * Whether training updates this layer's weights. A frozen BatchNormalization also runs in inference mode
+   * (moving statistics, no updates), as in Keras; a model passes the value on to every layer it holds.
+   */
+  get trainable(): boolean {
+    return this.trainableValue;
+  }
+
+  set trainable(value: boolean) {
+    this.trainableValue = value;
+  }
+
   /** The Keras class name of this instance. */
   get className(): string {
     return (this.constructor as typeof Layer).className;
   }
 
-  /** Create weights for inputs of `inputShape` (batch dimension `null`). Default: no weights. */
-  build(_inputShape: SymbolicShape): void {}
+  /**
+   * Create weights for inputs of `inputShape` (batch dimension `null`; a list of shapes for a layer applied
+   * to several inputs). Default: no weights.
+   */
+  build(_inputShape: SymbolicShape | readonly SymbolicShape[]): void {}
 
-  /** The layer's math: map a batch of inputs to a batch of outputs. */
-  abstract call(inputs: Tensor, options: CallOptions): Tensor;
+  /**
+   * The layer's math: map a batch of inputs to a batch of outputs. Single-input layers receive one tensor
+   * (`call(x: Tensor)`), multi-input layers (merge layers) an array; several outputs come back as an array.
+   */
+  abstract call(inputs: Tensor | Tensor[], options: CallOptions): Tensor | Tensor[];
 
-  /** Output shape for an input shape (batch dimension `null`). Default: unchanged. */
-  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
-    return inputShape;
+  /** Output shape (or shapes) for an input shape or a list of them (batch dimension `null`). Default: unchanged. */
+  computeOutputShape(inputShape: SymbolicShape | readonly SymbolicShape[]): SymbolicShape | SymbolicShape[] {
+    return isShapeList(inputShape) ? [...inputShape] : inputShape;
   }
 
   /**
-   * Check an input shape before building or calling (throw naming the layer, expected and actual shape).
-   * Default: accept anything.
+   * Check an input shape (or list of shapes) before building or calling (throw naming the layer, expected and
+   * actual shape). Default: accept anything.
    */
-  protected checkInputShape(_inputShape: SymbolicShape): void {}
+  protected checkInputShape(_inputShape: SymbolicShape | readonly SymbolicShape[]): void {}
 
-  /** Build on first use, validate the input, then {@link Layer.call}. */
-  apply(inputs: Tensor, options: CallOptions = {}): Tensor {
-    const shape: SymbolicShape = [null, ...inputs.shape.slice(1)];
-    if (!this.built) this.ensureBuilt(shape);
-    else this.checkCompatible(shape);
-    return this.call(inputs, options);
+  /** Checks on concrete inputs before every eager call (the layer may not be built yet). Default: none. */
+  protected checkCall(_inputs: readonly Tensor[]): void {}
+
+  /** Dtype of the symbolic outputs for these symbolic inputs. Default: `'float32'`. */
+  protected computeOutputDtype(_inputs: readonly SymbolicTensor[]): DType {
+    return 'float32';
+  }
+
+  /**
+   * Run the layer. On tensors: build on first use, validate, then {@link Layer.call}. On symbolic tensors
+   * (from `nr.input` or another `apply`): build, record a node and return symbolic outputs of the computed
+   * shape, for `nr.model`. An array applies the layer to several inputs (merge layers). A layer with several
+   * outputs needs {@link Layer.applyMulti}.
+   *
+   * @example
+   * ```ts
+   * const a = nr.input({ shape: [4] });
+   * const b = nr.input({ shape: [4] });
+   * const sum = nr.layers.add().apply([a, b]); // SymbolicTensor [null, 4]
+   * const y = nr.layers.dense({ units: 2 }).apply(nr.ones([3, 4])); // Tensor [3, 2]
+   * ```
+   */
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: CallOptions): SymbolicTensor;
+  apply(inputs: Tensor | readonly Tensor[], options?: CallOptions): Tensor;
+  apply(inputs: LayerInput, options?: CallOptions): Tensor | SymbolicTensor;
+  apply(inputs: LayerInput, options: CallOptions = {}): Tensor | SymbolicTensor {
+    const outs = this.applyMulti(inputs as readonly Tensor[], options);
+    if (outs.length !== 1) {
+      throw new Error(
+        `${this.className} '${this.name}'.apply: the layer has ${outs.length} outputs; use applyMulti() to get them all`,
+      );
+    }
+    return outs[0]!;
+  }
+
+  /**
+   * Like {@link Layer.apply}, but always returns the list of outputs (for layers and models with several).
+   *
+   * @example
+   * ```ts
+   * const [y1, y2] = twoHeadModel.applyMulti(nr.input({ shape: [4] }));
+   * ```
+   */
+  applyMulti(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: CallOptions): SymbolicTensor[];
+  applyMulti(inputs: Tensor | readonly Tensor[], options?: CallOptions): Tensor[];
+  applyMulti(inputs: LayerInput, options?: CallOptions): Tensor[] | SymbolicTensor[];
+  applyMulti(inputs: LayerInput, options: CallOptions = {}): Tensor[] | SymbolicTensor[] {
+    const list: readonly (Tensor | SymbolicTensor)[] = Array.isArray(inputs)
+      ? (inputs as readonly (Tensor | SymbolicTensor)[])
+      : [inputs as Tensor | SymbolicTensor];
+    if (list.length === 0) throw new Error(`${this.className} '${this.name}'.apply: no inputs given`);
+    const symbolic = list.filter((t) => t instanceof SymbolicTensor).length;
+    if (symbolic === list.length) return this.applySymbolic(list as readonly SymbolicTensor[], options);
+    if (symbolic > 0) {
+      throw new Error(
+        `${this.className} '${this.name}'.apply: inputs mix symbolic and concrete tensors; give all of one kind`,
+      );
+    }
+    return this.invoke(list as readonly Tensor[], options);
+  }
+
+  /** @internal Eager call on a list of inputs: build, check, {@link Layer.call}; outputs as a list. */
+  invoke(inputs: readonly Tensor[], options: CallOptions = {}): Tensor[] {
+    const shapes = inputs.map((t): SymbolicShape => [null, ...t.shape.slice(1)]);
+    this.checkCall(inputs);
+    this.ensureBuilt(shapes.length === 1 ? shapes[0]! : shapes);
+    // One memory scope per call: a layer's intermediate tensors are freed, its outputs kept.
+    const out = engine().scoped(this.name, () =>
+      this.call(inputs.length === 1 ? inputs[0]! : [...inputs], options),
+    );
+    return Array.isArray(out) ? out : [out];
+  }
+
+  /** Symbolic application: build, compute the output shapes, record a node. */
+  private applySymbolic(inputs: readonly SymbolicTensor[], _options: CallOptions): SymbolicTensor[] {
+    const shapes = inputs.map((t) => t.shape);
+    const arg = shapes.length === 1 ? shapes[0]! : shapes;
+    this.ensureBuilt(arg);
+    const out = this.computeOutputShape(arg);
+    const outShapes = isShapeList(out) ? out : [out];
+    const dtype = this.computeOutputDtype(inputs);
+    const index = this.inboundNodes.length;
+    const outputs = outShapes.map((s, i) => new SymbolicTensor([...s], dtype, this, index, i));
+    this.inboundNodes.push(new Node(this, [...inputs], outputs, index));
+    return outputs;
   }
 
   /** @internal Build once for `inputShape` (validating it first). */
-  ensureBuilt(inputShape: SymbolicShape): void {
+  ensureBuilt(inputShape: SymbolicShape | readonly SymbolicShape[]): void {
     if (this.built) {
       this.checkCompatible(inputShape);
       return;
     }
     this.checkInputShape(inputShape);
     this.build(inputShape);
-    this.builtInputShape = [...inputShape];
+    this.builtInputShape = isShapeList(inputShape) ? inputShape.map((s) => [...s]) : [...inputShape];
     this.built = true;
   }
 
@@ -178,14 +280,18 @@ export abstract class Layer {
    * axes (image size, sequence length) may change, as in Keras. Layers with stricter needs check them in
    * {@link Layer.checkInputShape}.
    */
-  private checkCompatible(shape: SymbolicShape): void {
+  private checkCompatible(shape: SymbolicShape | readonly SymbolicShape[]): void {
     const b = this.builtInputShape;
     if (!b) return;
-    const last = b.length - 1;
-    const ok = b.length === shape.length && (last <= 0 || b[last] === null || b[last] === shape[last]);
-    if (!ok) {
+    const builtList = isShapeList(b) ? b : [b];
+    const list = isShapeList(shape) ? shape : [shape];
+    const fits = (b: SymbolicShape, s: SymbolicShape): boolean => {
+      const last = b.length - 1;
+      return b.length === s.length && (last <= 0 || b[last] === null || b[last] === s[last]);
+    };
+    if (builtList.length !== list.length || !builtList.every((bs, i) => fits(bs, list[i]!))) {
       throw new Error(
-        `${this.className} '${this.name}': expected input shape ${fmtShape(b)}, got ${fmtShape(shape)}`,
+        `${this.className} '${this.name}': expected input shape ${builtList.map(fmtShape).join(', ')}, got ${list.map(fmtShape).join(', ')}`,
       );
     }
   }

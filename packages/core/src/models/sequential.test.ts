@@ -268,7 +268,8 @@ describe('Sequential: save and load', () => {
     expect(json.modelTopology.config.layers[0].config.batch_input_shape).toEqual([null, 28, 28, 1]);
     expect(json.weightsManifest[0].weights).toHaveLength(6);
     const loaded = await nr.loadModel(`file://${dir}/cnn`);
-    const p2 = loaded.predict(x);
+    expect(loaded).toBeInstanceOf(nr.Sequential);
+    const p2 = loaded.predict(x) as nr.Tensor;
     expect(Array.from(p2.dataSync())).toEqual(Array.from(p1.dataSync()));
     expect(loaded.countParams()).toBe(5994);
     nr.dispose([x, p1, p2]);
@@ -306,7 +307,8 @@ describe('Sequential: save and load', () => {
     const h = nr.io.memory();
     await model.save(h);
     const loaded = await nr.loadModel(h);
-    const p2 = loaded.predict(x);
+    expect(loaded).toBeInstanceOf(nr.Sequential);
+    const p2 = loaded.predict(x) as nr.Tensor;
     expect(Array.from(p2.dataSync())).toEqual(Array.from(p1.dataSync()));
     nr.dispose([x, p1, p2]);
     model.dispose();

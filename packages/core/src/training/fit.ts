@@ -2,12 +2,11 @@ import { type Callback, CallbackList, History, type Logs, type TrainParams } fro
 import { engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { Layer, SymbolicShape } from '../layers/layer.js';
-import type { LossFn } from '../losses/losses.js';
+import type { SymbolicTensor } from '../layers/symbolic.js';
 import type { Metric } from '../metrics/metrics.js';
-import { add, mul } from '../ops/binary.js';
+import type { CompiledOutputs } from '../models/compile.js';
 import { tensor } from '../ops/creation.js';
 import { concat, gather, slice } from '../ops/movement.js';
-import { mean } from '../ops/reduce.js';
 import type { Optimizer } from '../optimizers/index.js';
 import {
   batchSizeFor,
@@ -19,7 +18,10 @@ import {
   type GradientDescentMode,
   yieldToEventLoop,
 } from './data.js';
-import { batchStats, forwardLoss, regularization, type StepModel, trainStep } from './step.js';
+import { type ModelData, toTensorList } from './model-data.js';
+import { batchStats, forwardLoss, type StepModel, totalLoss, trainStep } from './step.js';
+
+export type { ModelData } from './model-data.js';
 
 /**
  * Options of `model.fit`.
@@ -41,8 +43,8 @@ export interface FitArgs {
   /** Fraction of the data (taken from the end, before shuffling) held out for validation. */
   validationSplit?: number;
   /** Held-out `[x, y]` evaluated after each epoch (takes precedence over `validationSplit`). */
-  validationData?: readonly [Tensor, Tensor];
-  /** Loss weight per class id (sparse or one-hot labels, or 0/1 for a single output). */
+  validationData?: readonly [ModelData, ModelData];
+  /** Loss weight per class id (sparse or one-hot labels, or 0/1 for a single output); models with one output only. */
   classWeight?: Readonly<Record<number, number>>;
   /** Loss weight per example, shape `[n]`. */
   sampleWeight?: Tensor;
@@ -81,47 +83,110 @@ export interface PredictArgs {
 /** @internal What fit needs of a model beyond a training step. */
 export interface FitModel extends StepModel {
   readonly name: string;
-  readonly layers: readonly Layer[];
+  readonly className: string;
   stopTraining: boolean;
-  lossFn: LossFn | null;
-  metricList: Metric[];
+  readonly compiled: CompiledOutputs | null;
   readonly optimizer: Optimizer | null;
-  readonly outputShape: SymbolicShape;
-  ensureBuiltFor(shape: readonly number[], what: string): void;
+  readonly inputs: readonly SymbolicTensor[];
+  readonly layers: readonly Layer[];
+  readonly inputNames: string[];
+  readonly outputNames: string[];
+  readonly outputShapes: SymbolicShape[];
+  checkInputs(xs: readonly Tensor[], what: string): void;
   getWeights(): Tensor[];
   setWeights(ws: readonly Tensor[]): void;
 }
 
-/** The first layer that is not an InputLayer, when it is an Embedding: its id limit and name. */
-function leadingEmbedding(model: FitModel): { limit: number; name: string } | null {
-  const first = model.layers.find((l) => l.className !== 'InputLayer') as
-    | (Layer & { inputDim?: unknown })
-    | undefined;
-  if (first?.className !== 'Embedding' || typeof first.inputDim !== 'number') return null;
-  return { limit: first.inputDim, name: first.name };
+/** Dataset tensors in input / output order. */
+interface Data {
+  xs: Tensor[];
+  ys: Tensor[];
 }
 
-/** Check the ids of every input tensor given to a model that starts with an Embedding. */
+/** Check the ids of every input that feeds an Embedding directly. */
 async function checkIds(model: FitModel, xs: readonly Tensor[], what: string): Promise<void> {
-  const emb = leadingEmbedding(model);
-  if (!emb) return;
-  for (const x of xs) await checkEmbeddingIds(x, emb.limit, emb.name, what);
-}
-
-function compiled(model: FitModel, what: string): { lossFn: LossFn; optimizer: Optimizer | null } {
-  if (!model.lossFn)
-    throw new Error(`Sequential '${model.name}'.${what}: call compile({ optimizer, loss }) first`);
-  return { lossFn: model.lossFn, optimizer: model.optimizer };
-}
-
-function checkPair(model: FitModel, x: Tensor, y: Tensor, what: string, lossName: string): void {
-  if (x.rank === 0) throw new Error(`${what}: x must have a batch dimension, got a scalar`);
-  if (y.rank === 0) throw new Error(`${what}: y must have a batch dimension, got a scalar`);
-  if (x.shape[0] !== y.shape[0]) {
-    throw new Error(`${what}: x has ${x.shape[0]} examples but y has ${y.shape[0]} labels`);
+  for (const [i, input] of model.inputs.entries()) {
+    for (const node of embeddingConsumers(model, input)) {
+      const emb = node as { inputDim?: unknown; name: string };
+      if (typeof emb.inputDim === 'number') await checkEmbeddingIds(xs[i]!, emb.inputDim, emb.name, what);
+    }
   }
-  model.ensureBuiltFor(x.shape, 'x');
-  checkTargets(y, model.outputShape, lossName, what);
+}
+
+/** The Embedding layers of the model that read `input` directly. */
+function embeddingConsumers(model: FitModel, input: SymbolicTensor): Layer[] {
+  return model.layers.filter(
+    (l) => l.className === 'Embedding' && l.inboundNodes.some((n) => n.inputs.includes(input)),
+  );
+}
+
+function compiled(model: FitModel, what: string): { spec: CompiledOutputs; optimizer: Optimizer | null } {
+  if (!model.compiled)
+    throw new Error(`${model.className} '${model.name}'.${what}: call compile({ optimizer, loss }) first`);
+  return { spec: model.compiled, optimizer: model.optimizer };
+}
+
+/** Normalise x and y to lists, build (Sequential) and check shapes and example counts. */
+function checkData(model: FitModel, x: ModelData, y: ModelData, what: string, spec: CompiledOutputs): Data {
+  const xs = toTensorList(x, () => model.inputNames, `${what}: x`);
+  for (const t of xs)
+    if (t.rank === 0) throw new Error(`${what}: x must have a batch dimension, got a scalar`);
+  model.checkInputs(xs, 'x');
+  const ys = toTensorList(y, () => model.outputNames, `${what}: y`);
+  if (ys.length !== model.outputNames.length) {
+    throw new Error(
+      `${what}: expected ${model.outputNames.length} targets (${model.outputNames.join(', ')}), got ${ys.length}`,
+    );
+  }
+  if (spec.lossFns.length !== ys.length) {
+    throw new Error(
+      `${what}: the model was compiled with ${spec.lossFns.length} losses for ${ys.length} outputs; compile again`,
+    );
+  }
+  const n = xs[0]!.shape[0];
+  for (const t of ys)
+    if (t.rank === 0) throw new Error(`${what}: y must have a batch dimension, got a scalar`);
+  for (const t of [...xs.slice(1), ...ys]) {
+    if (t.shape[0] !== n) {
+      const kind = xs.includes(t) ? 'an input' : ys.length === 1 ? 'y' : 'a target';
+      throw new Error(
+        kind === 'y'
+          ? `${what}: x has ${n} examples but y has ${t.shape[0]} labels`
+          : `${what}: x has ${n} examples but ${kind} has ${t.shape[0]}`,
+      );
+    }
+  }
+  ys.forEach((t, i) => {
+    checkTargets(
+      t,
+      model.outputShapes[i]!,
+      spec.lossFns[i]!.lossName,
+      ys.length === 1 ? what : `${what}: y '${model.outputNames[i]}'`,
+    );
+  });
+  return { xs, ys };
+}
+
+/** Host-side checks of the values: finite inputs, integer labels in range for sparse losses, Embedding ids. */
+async function checkValues(
+  model: FitModel,
+  d: Data,
+  spec: CompiledOutputs,
+  what: string,
+  finite: boolean,
+): Promise<void> {
+  if (finite)
+    for (const [i, t] of d.xs.entries())
+      await checkFinite(t, d.xs.length === 1 ? `${what}: x` : `${what}: x '${model.inputNames[i]}'`);
+  await checkIds(model, d.xs, `${what}: x`);
+  for (const [i, t] of d.ys.entries()) {
+    const lossName = spec.lossFns[i]!.lossName;
+    const label = d.ys.length === 1 ? `${what}: y` : `${what}: y '${model.outputNames[i]}'`;
+    if (/sparse/i.test(lossName)) {
+      const shape = model.outputShapes[i]!;
+      await checkSparseLabels(t, shape[shape.length - 1], lossName, label);
+    } else if (finite) await checkFinite(t, label);
+  }
 }
 
 /** Rows `idx` of `t` (a contiguous slice when the indices are consecutive). */
@@ -130,61 +195,97 @@ function takeRows(t: Tensor, idx: Int32Array, contiguous: boolean): Tensor {
   return gather(t, tensor(idx, [idx.length], 'int32'), 0);
 }
 
-function sumInto(acc: Float64Array, v: ArrayLike<number>, scale: number): void {
-  acc[0]! += v[0]! * scale; // the loss is a batch mean: weight it by the batch size
-  for (let i = 1; i < acc.length; i++) acc[i]! += v[i]!;
+/** Where each statistic of a batch vector sits: losses first (batch means), then every metric's sums. */
+interface Layout {
+  readonly losses: number;
+  readonly metrics: readonly { name: string; metric: Metric; offset: number }[];
+  readonly size: number;
+  readonly lossNames: readonly string[];
 }
 
-function logsFrom(acc: Float64Array, count: number, metrics: readonly Metric[], prefix = ''): Logs {
-  const logs: Logs = { [`${prefix}loss`]: acc[0]! / Math.max(count, 1) };
-  let offset = 1;
-  for (const m of metrics) {
-    const k = m.batchStatsSize ?? 2;
-    logs[`${prefix}${m.name}`] = m.result(Array.from(acc.subarray(offset, offset + k)));
-    offset += k;
+function layoutOf(model: FitModel, spec: CompiledOutputs): Layout {
+  const multi = spec.lossFns.length > 1;
+  const names = multi ? model.outputNames : [''];
+  const lossNames = multi ? ['loss', ...names.map((n) => `${n}_loss`)] : ['loss'];
+  let offset = lossNames.length;
+  const metrics = spec.metricLists.flatMap((ms, i) =>
+    ms.map((m) => {
+      const entry = { name: multi ? `${names[i]}_${m.name}` : m.name, metric: m, offset };
+      offset += m.batchStatsSize ?? 2;
+      return entry;
+    }),
+  );
+  return { losses: lossNames.length, metrics, size: offset, lossNames };
+}
+
+function sumInto(acc: Float64Array, v: ArrayLike<number>, scale: number, layout: Layout): void {
+  // Losses are batch means: weight them by the batch size; metric sums add up as they are.
+  for (let i = 0; i < acc.length; i++) acc[i]! += i < layout.losses ? v[i]! * scale : v[i]!;
+}
+
+function logsFrom(acc: Float64Array, count: number, layout: Layout): Logs {
+  const logs: Logs = {};
+  layout.lossNames.forEach((k, i) => {
+    logs[k] = acc[i]! / Math.max(count, 1);
+  });
+  for (const { name, metric, offset } of layout.metrics) {
+    const k = metric.batchStatsSize ?? 2;
+    logs[name] = metric.result(Array.from(acc.subarray(offset, offset + k)));
   }
   return logs;
 }
 
+/** Per-example weights (class and sample weights); class weights need a model with one output. */
+async function weightsFor(
+  model: FitModel,
+  spec: CompiledOutputs,
+  ys: readonly Tensor[],
+  classWeight: Readonly<Record<number, number>> | undefined,
+  sampleWeight: Tensor | undefined,
+  n: number,
+): Promise<Float32Array | null> {
+  if (classWeight && ys.length > 1) {
+    throw new Error(
+      `fit: classWeight applies to a model with one output; '${model.name}' has ${ys.length} (use sampleWeight)`,
+    );
+  }
+  return exampleWeights(ys[0]!, spec.lossFns[0]!.lossName, classWeight, sampleWeight, n);
+}
+
 /** @internal The training loop behind `model.fit`. */
-export async function fitModel(model: FitModel, x: Tensor, y: Tensor, args: FitArgs): Promise<History> {
-  const { lossFn, optimizer } = compiled(model, 'fit');
-  if (!optimizer) throw new Error(`Sequential '${model.name}'.fit: no optimizer; call compile() first`);
-  checkPair(model, x, y, 'fit', lossFn.lossName);
+export async function fitModel(model: FitModel, x: ModelData, y: ModelData, args: FitArgs): Promise<History> {
+  const { spec, optimizer } = compiled(model, 'fit');
+  if (!optimizer)
+    throw new Error(`${model.className} '${model.name}'.fit: no optimizer; call compile() first`);
+  const data = checkData(model, x, y, 'fit', spec);
   const epochs = args.epochs ?? 1;
   const initialEpoch = args.initialEpoch ?? 0;
   if (!Number.isInteger(epochs) || epochs < 0)
     throw new Error(`fit: epochs must be a non-negative integer, got ${epochs}`);
   const split = args.validationSplit ?? 0;
   if (!(split >= 0 && split < 1)) throw new Error(`fit: validationSplit must be in [0, 1), got ${split}`);
-  await checkFinite(x, 'fit: x');
-  await checkIds(model, [x], 'fit: x');
-  if (args.validationData) await checkIds(model, [args.validationData[0]], 'fit: validationData x');
-  if (/sparse/i.test(lossFn.lossName)) {
-    const classes = model.outputShape[model.outputShape.length - 1];
-    await checkSparseLabels(y, classes, lossFn.lossName, 'fit: y');
-  } else await checkFinite(y, 'fit: y');
-  const n = x.shape[0]!;
+  await checkValues(model, data, spec, 'fit', true);
+  let valData: Data | null = null;
+  if (args.validationData) {
+    valData = checkData(model, args.validationData[0], args.validationData[1], 'fit: validationData', spec);
+    await checkIds(model, valData.xs, 'fit: validationData x');
+  }
+  const n = data.xs[0]!.shape[0]!;
   const nVal = args.validationData ? 0 : Math.floor(n * split);
   const nTrain = n - nVal;
   if (nTrain === 0) throw new Error(`fit: no training examples left (n = ${n}, validationSplit = ${split})`);
   const mode = args.mode ?? 'minibatch';
   const batchSize = Math.min(batchSizeFor(mode, args.batchSize, nTrain), nTrain);
-  const weights = await exampleWeights(y, lossFn.lossName, args.classWeight, args.sampleWeight, n);
-  let validation: readonly [Tensor, Tensor] | null = null;
+  const weights = await weightsFor(model, spec, data.ys, args.classWeight, args.sampleWeight, n);
   let ownValidation: Tensor[] = [];
-  if (args.validationData) {
-    const [xv, yv] = args.validationData;
-    checkPair(model, xv, yv, 'fit: validationData', lossFn.lossName);
-    validation = [xv, yv];
-  } else if (nVal > 0) {
-    ownValidation = [slice(x, [nTrain], [nVal]), slice(y, [nTrain], [nVal])];
-    validation = [ownValidation[0]!, ownValidation[1]!];
+  if (!valData && nVal > 0) {
+    const part = (t: Tensor): Tensor => slice(t, [nTrain], [nVal]);
+    valData = { xs: data.xs.map(part), ys: data.ys.map(part) };
+    ownValidation = [...valData.xs, ...valData.ys];
   }
   optimizer.prepare(model.trainableWeights);
 
-  const metrics = model.metricList;
-  const statsSize = 1 + metrics.reduce((s, m) => s + (m.batchStatsSize ?? 2), 0);
+  const layout = layoutOf(model, spec);
   const stepsPerEpoch = Math.ceil(nTrain / batchSize);
   const verbose = args.verbose ?? 1;
   const history = new History();
@@ -210,7 +311,7 @@ export async function fitModel(model: FitModel, x: Tensor, y: Tensor, args: FitA
     samples: nTrain,
     batchSize,
     stepsPerEpoch,
-    metrics: ['loss', ...metrics.map((m) => m.name)],
+    metrics: [...layout.lossNames, ...layout.metrics.map((m) => m.name)],
     verbose,
   };
   list.setContext(model, params);
@@ -224,7 +325,7 @@ export async function fitModel(model: FitModel, x: Tensor, y: Tensor, args: FitA
       for (let i = 0; i < nTrain; i++) order[i] = i;
       if (shuffle && nTrain > 1) rng.shuffle(order);
       await list.epochBegin(epoch, {});
-      const acc = new Float64Array(statsSize);
+      const acc = new Float64Array(layout.size);
       let seen = 0;
       for (let b = 0; b < stepsPerEpoch && !model.stopTraining; b++) {
         const idx = order.subarray(b * batchSize, Math.min(nTrain, (b + 1) * batchSize));
@@ -232,23 +333,20 @@ export async function fitModel(model: FitModel, x: Tensor, y: Tensor, args: FitA
         await list.batchBegin(b, { batch: b, size });
         const contiguous = !shuffle;
         const stats = engine().scoped('fitBatch', () => {
-          const xb = takeRows(x, idx, contiguous);
-          const yb = takeRows(y, idx, contiguous);
+          const rows = (t: Tensor): Tensor => takeRows(t, idx, contiguous);
           const wb = weights ? Float32Array.from(idx, (i) => weights[i]!) : null;
-          return trainStep(model, lossFn, optimizer, metrics, xb, yb, wb);
+          return trainStep(model, spec, optimizer, data.xs.map(rows), data.ys.map(rows), wb);
         });
         const values = await stats.data();
         stats.dispose();
-        sumInto(acc, values, size);
+        sumInto(acc, values, size, layout);
         seen += size;
-        await list.batchEnd(b, { batch: b, size, ...logsFrom(acc, seen, metrics) });
+        await list.batchEnd(b, { batch: b, size, ...logsFrom(acc, seen, layout) });
         await yieldToEventLoop();
       }
-      const logs = logsFrom(acc, seen, metrics);
-      if (validation) {
-        const val = await evaluateModel(model, validation[0], validation[1], {
-          batchSize: Math.max(batchSize, 32),
-        });
+      const logs = logsFrom(acc, seen, layout);
+      if (valData) {
+        const val = await evaluateData(model, spec, valData, Math.max(batchSize, 32), undefined);
         for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
       }
       await list.epochEnd(epoch, logs);
@@ -263,63 +361,79 @@ export async function fitModel(model: FitModel, x: Tensor, y: Tensor, args: FitA
 /** @internal Loss and metrics over a dataset, in inference mode. */
 export async function evaluateModel(
   model: FitModel,
-  x: Tensor,
-  y: Tensor,
+  x: ModelData,
+  y: ModelData,
   args: EvaluateArgs,
 ): Promise<Logs> {
-  const { lossFn } = compiled(model, 'evaluate');
-  checkPair(model, x, y, 'evaluate', lossFn.lossName);
-  await checkIds(model, [x], 'evaluate: x');
-  if (/sparse/i.test(lossFn.lossName)) {
-    const classes = model.outputShape[model.outputShape.length - 1];
-    await checkSparseLabels(y, classes, lossFn.lossName, 'evaluate: y');
-  }
-  const n = x.shape[0]!;
+  const { spec } = compiled(model, 'evaluate');
+  const data = checkData(model, x, y, 'evaluate', spec);
+  await checkValues(model, data, spec, 'evaluate', false);
   const batchSize = args.batchSize ?? 32;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new Error(`evaluate: batchSize must be a positive integer, got ${batchSize}`);
-  const weights = await exampleWeights(y, lossFn.lossName, undefined, args.sampleWeight, n);
-  const metrics = model.metricList;
-  const acc = new Float64Array(1 + metrics.reduce((s, m) => s + (m.batchStatsSize ?? 2), 0));
+  return evaluateData(model, spec, data, batchSize, args.sampleWeight);
+}
+
+/** Batched evaluation of checked data. */
+async function evaluateData(
+  model: FitModel,
+  spec: CompiledOutputs,
+  data: Data,
+  batchSize: number,
+  sampleWeight: Tensor | undefined,
+): Promise<Logs> {
+  const n = data.xs[0]!.shape[0]!;
+  const weights = await weightsFor(model, spec, data.ys, undefined, sampleWeight, n);
+  const layout = layoutOf(model, spec);
+  const acc = new Float64Array(layout.size);
   for (let start = 0; start < n; start += batchSize) {
     const size = Math.min(batchSize, n - start);
     const stats = engine().scoped('evaluateBatch', () => {
-      const xb = slice(x, [start], [size]);
-      const yb = slice(y, [start], [size]);
+      const rows = (t: Tensor): Tensor => slice(t, [start], [size]);
+      const xs = data.xs.map(rows);
+      const ys = data.ys.map(rows);
       const w = weights ? tensor(weights.subarray(start, start + size), [size]) : null;
-      const { pred, perExample } = forwardLoss(model, lossFn, xb, yb, false);
-      let loss = mean(w ? mul(perExample, w) : perExample);
-      const reg = regularization(model);
-      if (reg) loss = add(loss, reg);
-      return batchStats(loss, metrics, yb, pred, w);
+      const { preds, perExample } = forwardLoss(model, spec, xs, ys, false);
+      const { loss, parts } = totalLoss(model, spec, perExample, w);
+      return batchStats(loss, parts, spec.metricLists, ys, preds, w);
     });
     const values = await stats.data();
     stats.dispose();
-    sumInto(acc, values, size);
+    sumInto(acc, values, size, layout);
     await yieldToEventLoop();
   }
-  return logsFrom(acc, n, metrics);
+  return logsFrom(acc, n, layout);
 }
 
-/** @internal Batched inference behind `model.predict`. */
-export function predictModel(model: FitModel, x: Tensor, args: PredictArgs): Tensor {
-  if (x.rank === 0) throw new Error('predict: x must have a batch dimension, got a scalar');
-  model.ensureBuiltFor(x.shape, 'x');
-  const n = x.shape[0]!;
+/** @internal Batched inference behind `model.predict`: one tensor per output. */
+export function predictModel(model: FitModel, x: ModelData, args: PredictArgs): Tensor[] {
+  const xs = toTensorList(x, () => model.inputNames, 'predict: x');
+  for (const t of xs)
+    if (t.rank === 0) throw new Error('predict: x must have a batch dimension, got a scalar');
+  model.checkInputs(xs, 'x');
+  const n = xs[0]!.shape[0]!;
+  for (const t of xs) {
+    if (t.shape[0] !== n)
+      throw new Error(`predict: the inputs have different example counts (${n} and ${t.shape[0]})`);
+  }
   const batchSize = args.batchSize ?? 32;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new Error(`predict: batchSize must be a positive integer, got ${batchSize}`);
-  if (n <= batchSize) return engine().scoped('predict', () => model.apply(x, { training: false }));
+  const run = (inputs: readonly Tensor[]): Tensor[] => model.execute(inputs, { training: false });
+  if (n <= batchSize) return engine().scoped('predict', () => run(xs));
   return engine().scoped('predict', () => {
-    const parts: Tensor[] = [];
+    const parts: Tensor[][] = [];
     for (let start = 0; start < n; start += batchSize) {
       const size = Math.min(batchSize, n - start);
-      parts.push(
-        engine().scoped('predictBatch', () => model.apply(slice(x, [start], [size]), { training: false })),
-      );
+      parts.push(engine().scoped('predictBatch', () => run(xs.map((t) => slice(t, [start], [size])))));
     }
-    const out = concat(parts, 0);
-    for (const p of parts) p.dispose();
-    return out;
+    const outs = parts[0]!.map((_, o) =>
+      concat(
+        parts.map((p) => p[o]!),
+        0,
+      ),
+    );
+    for (const p of parts) for (const t of p) t.dispose();
+    return outs;
   });
 }

@@ -1,10 +1,12 @@
 import { engine } from '../engine/engine.js';
 import { variableGrads } from '../engine/gradients.js';
-import type { Tensor } from '../engine/tensor.js';
+import type { Tensor, Variable } from '../engine/tensor.js';
 import { getActivation } from '../layers/activations.js';
-import type { Layer } from '../layers/layer.js';
-import type { LossFn } from '../losses/losses.js';
+import type { CallOptions, Layer } from '../layers/layer.js';
+import type { Node, SymbolicTensor } from '../layers/symbolic.js';
 import type { Metric } from '../metrics/metrics.js';
+import type { CompiledOutputs } from '../models/compile.js';
+import { type NodeOverride, nodeOf } from '../models/graph.js';
 import { add, mul } from '../ops/binary.js';
 import { tensor } from '../ops/creation.js';
 import { concat } from '../ops/movement.js';
@@ -14,9 +16,10 @@ import type { Optimizer } from '../optimizers/index.js';
 
 /** @internal What a training or evaluation step needs of a model. */
 export interface StepModel {
-  readonly layers: readonly Layer[];
-  apply(x: Tensor, options: { training?: boolean }): Tensor;
-  readonly trainableWeights: import('../engine/tensor.js').Variable[];
+  readonly outputs: readonly SymbolicTensor[];
+  readonly trainableWeights: Variable[];
+  execute(inputs: readonly Tensor[], options: CallOptions, override?: NodeOverride): Tensor[];
+  regularizationLoss(): Tensor | null;
 }
 
 interface LogitsLayer {
@@ -25,52 +28,87 @@ interface LogitsLayer {
 }
 
 /**
- * Forward pass and per-example loss. When the last layer ends in softmax (or sigmoid) and the loss is the
- * matching cross-entropy, the loss is computed from the logits through logSoftmax (or the stable sigmoid
- * form), so saturated outputs never produce log(0).
+ * Forward pass and per-example loss of every output. Where an output's layer ends in softmax (or sigmoid)
+ * and its loss is the matching cross-entropy, that node computes its logits and the loss is taken from them
+ * through logSoftmax (or the stable sigmoid form), so saturated outputs never produce log(0).
  *
  * @internal
  */
 export function forwardLoss(
   model: StepModel,
-  lossFn: LossFn,
-  x: Tensor,
-  y: Tensor,
+  compiled: CompiledOutputs,
+  xs: readonly Tensor[],
+  ys: readonly Tensor[],
   training: boolean,
-): { pred: Tensor; perExample: Tensor } {
-  const last = model.layers[model.layers.length - 1] as (Layer & LogitsLayer) | undefined;
-  const wanted = /binary/i.test(lossFn.lossName) ? 'sigmoid' : 'softmax';
-  if (lossFn.logitsVersion && last?.callLogits && last.activation === wanted) {
-    let h = x;
-    for (let i = 0; i < model.layers.length - 1; i++) h = model.layers[i]!.apply(h, { training });
-    const logits = last.callLogits(h);
-    const pred = getActivation(wanted).fn(logits);
-    return { pred, perExample: lossFn.logitsVersion(y, logits) };
-  }
-  const pred = model.apply(x, { training });
-  return { pred, perExample: lossFn(y, pred) };
+): { preds: Tensor[]; perExample: Tensor[] } {
+  const fused = new Map<Node, string>();
+  model.outputs.forEach((t, i) => {
+    const lossFn = compiled.lossFns[i]!;
+    if (!lossFn.logitsVersion) return;
+    const node = nodeOf(t);
+    const layer = node.layer as Layer & LogitsLayer;
+    const wanted = /binary/i.test(lossFn.lossName) ? 'sigmoid' : 'softmax';
+    if (
+      layer.callLogits &&
+      layer.activation === wanted &&
+      node.inputs.length === 1 &&
+      node.outputs.length === 1
+    )
+      fused.set(node, wanted);
+  });
+  const logits = new Map<Node, Tensor>();
+  const override: NodeOverride = (node, ins) => {
+    const act = fused.get(node);
+    if (!act) return null;
+    const z = (node.layer as Layer & LogitsLayer).callLogits!(ins[0]!);
+    logits.set(node, z);
+    return [getActivation(act as 'softmax').fn(z)];
+  };
+  const preds = model.execute(xs, { training }, fused.size > 0 ? override : undefined);
+  const perExample = preds.map((pred, i) => {
+    const lossFn = compiled.lossFns[i]!;
+    const z = logits.get(nodeOf(model.outputs[i]!));
+    return z && lossFn.logitsVersion ? lossFn.logitsVersion(ys[i]!, z) : lossFn(ys[i]!, pred);
+  });
+  return { preds, perExample };
 }
 
-/** @internal Sum of every layer's weight penalties, or null. */
-export function regularization(model: StepModel): Tensor | null {
-  let total: Tensor | null = null;
-  for (const l of model.layers) {
-    const r = l.regularizationLoss();
-    if (r) total = total ? add(total, r) : r;
-  }
-  return total;
+/**
+ * @internal The batch loss: `Σ lossWeight · mean(w · perExample)` plus regularization; also the per-output
+ * means (for the logs of a model with several outputs).
+ */
+export function totalLoss(
+  model: StepModel,
+  compiled: CompiledOutputs,
+  perExample: readonly Tensor[],
+  w: Tensor | null,
+): { loss: Tensor; parts: Tensor[] } {
+  const parts = perExample.map((p) => mean(w ? mul(p, w) : p));
+  let loss = parts.reduce<Tensor | null>((acc, p, i) => {
+    const lw = compiled.lossWeights[i]!;
+    const term = lw === 1 ? p : mul(p, lw);
+    return acc ? add(acc, term) : term;
+  }, null)!;
+  const reg = model.regularizationLoss();
+  if (reg) loss = add(loss, reg);
+  return { loss, parts };
 }
 
-/** @internal `[loss, ...metric sums]` for one batch, as a float32 vector. */
+/** @internal `[loss, (per-output losses,) ...metric sums of every output]` for one batch, as a float32 vector. */
 export function batchStats(
   loss: Tensor,
-  metrics: readonly Metric[],
-  y: Tensor,
-  pred: Tensor,
+  parts: readonly Tensor[],
+  metricLists: readonly (readonly Metric[])[],
+  ys: readonly Tensor[],
+  preds: readonly Tensor[],
   w: Tensor | null,
 ): Tensor {
-  const parts = [reshape(loss, [1]), ...metrics.map((m) => m.batchStats(y, pred, w ?? undefined))];
-  return parts.length === 1 ? parts[0]! : concat(parts, 0);
+  const pieces = [reshape(loss, [1])];
+  if (parts.length > 1) for (const p of parts) pieces.push(reshape(p, [1]));
+  metricLists.forEach((ms, i) => {
+    for (const m of ms) pieces.push(m.batchStats(ys[i]!, preds[i]!, w ?? undefined));
+  });
+  return pieces.length === 1 ? pieces[0]! : concat(pieces, 0);
 }
 
 /**
@@ -81,11 +119,10 @@ export function batchStats(
  */
 export function trainStep(
   model: StepModel,
-  lossFn: LossFn,
+  compiled: CompiledOutputs,
   optimizer: Optimizer,
-  metrics: readonly Metric[],
-  x: Tensor,
-  y: Tensor,
+  xs: readonly Tensor[],
+  ys: readonly Tensor[],
   weights: Float32Array | null,
 ): Tensor {
   const e = engine();
@@ -94,11 +131,13 @@ export function trainStep(
     const vars = model.trainableWeights;
     const w = weights ? tensor(weights, [weights.length]) : null;
     const { grads } = variableGrads(() => {
-      const { pred, perExample } = forwardLoss(model, lossFn, x, y, true);
-      let loss = mean(w ? mul(perExample, w) : perExample);
-      const reg = regularization(model);
-      if (reg) loss = add(loss, reg);
-      stats = e.keep(e.paused(() => e.scoped('metrics', () => batchStats(loss, metrics, y, pred, w))));
+      const { preds, perExample } = forwardLoss(model, compiled, xs, ys, true);
+      const { loss, parts } = totalLoss(model, compiled, perExample, w);
+      stats = e.keep(
+        e.paused(() =>
+          e.scoped('metrics', () => batchStats(loss, parts, compiled.metricLists, ys, preds, w)),
+        ),
+      );
       return loss;
     }, vars);
     optimizer.applyGradients(vars.map((v) => ({ variable: v, grad: grads[v.name]! })));

@@ -209,14 +209,14 @@ export abstract class RNNBase extends Layer {
     super.ensureBuilt([inputShape[0] ?? null, null, inputShape[2] ?? null]);
   }
 
-  override apply(inputs: Tensor, options: CallOptions = {}): Tensor {
-    this.checkInputShape([null, ...inputs.shape.slice(1)]);
-    if (inputs.shape[1] === 0) {
+  protected override checkCall(inputs: readonly Tensor[]): void {
+    const x = inputs[0]!;
+    this.checkInputShape([null, ...x.shape.slice(1)]);
+    if (x.shape[1] === 0) {
       throw new Error(
-        `${this.className} '${this.name}': the input has no time steps (shape ${fmtShape(inputs.shape)})`,
+        `${this.className} '${this.name}': the input has no time steps (shape ${fmtShape(x.shape)})`,
       );
     }
-    return super.apply(inputs, options);
   }
 
   override build(inputShape: SymbolicShape): void {

@@ -1,0 +1,107 @@
+import type { Tensor } from '../engine/tensor.js';
+import type { CallOptions, Layer } from '../layers/layer.js';
+import type { Node, SymbolicTensor } from '../layers/symbolic.js';
+
+/**
+ * The layer graph of a functional model: its inputs and outputs, the nodes to run in topological order
+ * (without the nodes of input layers) and every layer once, input layers first.
+ *
+ * @internal
+ */
+export interface Graph {
+  readonly inputs: readonly SymbolicTensor[];
+  readonly outputs: readonly SymbolicTensor[];
+  readonly nodes: readonly Node[];
+  readonly layers: readonly Layer[];
+}
+
+/** The node that produced `t`. */
+export function nodeOf(t: SymbolicTensor): Node {
+  const node = t.sourceLayer.inboundNodes[t.nodeIndex];
+  if (!node) throw new Error(`symbolic tensor ${t.name}: layer '${t.sourceLayer.name}' has no such node`);
+  return node;
+}
+
+/**
+ * Walk back from `outputs` to `inputs` and order the nodes so every node comes after the nodes it reads
+ * (depth-first post-order). Throws naming the tensor when an output does not depend only on `inputs`, and
+ * when two different layers share a name.
+ *
+ * @internal
+ */
+export function buildGraph(
+  inputs: readonly SymbolicTensor[],
+  outputs: readonly SymbolicTensor[],
+  where: string,
+): Graph {
+  if (inputs.length === 0) throw new Error(`${where}: give at least one input`);
+  if (outputs.length === 0) throw new Error(`${where}: give at least one output`);
+  const inputIds = new Set(inputs.map((t) => t.id));
+  if (inputIds.size !== inputs.length) throw new Error(`${where}: an input is listed twice`);
+  const order: Node[] = [];
+  const state = new Map<Node, 'visiting' | 'done'>();
+  const visit = (t: SymbolicTensor, consumer: string): void => {
+    if (inputIds.has(t.id)) return;
+    const node = nodeOf(t);
+    if (state.get(node) === 'done') return;
+    if (node.inputs.length === 0) {
+      throw new Error(
+        `${where}: graph disconnected: ${consumer} needs '${t.sourceLayer.name}', which is not one of the model inputs (${inputs.map((i) => `'${i.sourceLayer.name}'`).join(', ')})`,
+      );
+    }
+    state.set(node, 'visiting');
+    for (const x of node.inputs) visit(x, `layer '${node.layer.name}'`);
+    state.set(node, 'done');
+    order.push(node);
+  };
+  for (const t of outputs) visit(t, 'an output');
+  const layers: Layer[] = [];
+  const seen = new Set<Layer>();
+  const names = new Map<string, Layer>();
+  const addLayer = (l: Layer): void => {
+    if (seen.has(l)) return;
+    const other = names.get(l.name);
+    if (other)
+      throw new Error(`${where}: two different layers are named '${l.name}'; layer names must be unique`);
+    seen.add(l);
+    names.set(l.name, l);
+    layers.push(l);
+  };
+  for (const t of inputs) addLayer(t.sourceLayer);
+  for (const n of order) addLayer(n.layer);
+  return { inputs: [...inputs], outputs: [...outputs], nodes: order, layers };
+}
+
+/**
+ * Replace the computation of one node (return its outputs), or return `null` to run the layer as usual.
+ *
+ * @internal
+ */
+export type NodeOverride = (node: Node, inputs: readonly Tensor[]) => Tensor[] | null;
+
+/**
+ * Run the graph on concrete inputs (in the order of `graph.inputs`); returns the outputs in order. The caller
+ * scopes memory: intermediate tensors are left to the enclosing scope.
+ *
+ * @internal
+ */
+export function runGraph(
+  graph: Graph,
+  inputs: readonly Tensor[],
+  options: CallOptions,
+  override?: NodeOverride,
+): Tensor[] {
+  const values = new Map<number, Tensor>();
+  for (const [i, t] of graph.inputs.entries()) values.set(t.id, inputs[i]!);
+  for (const node of graph.nodes) {
+    const ins = node.inputs.map((t) => values.get(t.id)!);
+    const outs = override?.(node, ins) ?? node.layer.invoke(ins, options);
+    if (outs.length !== node.outputs.length) {
+      throw new Error(
+        `layer '${node.layer.name}' returned ${outs.length} outputs, its node expects ${node.outputs.length}`,
+      );
+    }
+    for (const [i, t] of node.outputs.entries()) values.set(t.id, outs[i]!);
+  }
+  return graph.outputs.map((t) => values.get(t.id)!);
+}
