@@ -1,4 +1,5 @@
 import { Activation } from './activation-layer.js';
+import { ELU, LeakyReLU, PReLU, ReLU, Softmax } from './advanced-activations.js';
 import { BatchNormalization } from './batch-normalization.js';
 import { Conv2D } from './conv2d.js';
 import { Dense } from './dense.js';
@@ -43,6 +44,11 @@ export function registerBuiltinLayers(): void {
     LSTM,
     SimpleRNN,
     Reshape,
+    ELU,
+    LeakyReLU,
+    PReLU,
+    ReLU,
+    Softmax,
   ]) {
     registerLayer(cls);
   }

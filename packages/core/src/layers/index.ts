@@ -5,6 +5,7 @@
  */
 
 export * from './activation-layer.js';
+export * from './advanced-activations.js';
 export * from './batch-normalization.js';
 export * from './conv2d.js';
 export * from './dense.js';
