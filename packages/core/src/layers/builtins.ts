@@ -9,12 +9,15 @@ import { Flatten } from './flatten.js';
 import { GlobalAveragePooling2D, GlobalMaxPooling2D } from './global-pooling.js';
 import { InputLayer } from './input-layer.js';
 import { LayerNormalization } from './layer-normalization.js';
+import { Cropping2D, ZeroPadding2D } from './padding.js';
 import { AveragePooling2D, MaxPooling2D } from './pooling.js';
+import { AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D } from './pooling1d.js';
 import { GRU } from './recurrent/gru.js';
 import { LSTM } from './recurrent/lstm.js';
 import { SimpleRNN } from './recurrent/simple-rnn.js';
 import { registerLayer } from './registry.js';
 import { Reshape } from './reshape.js';
+import { UpSampling2D } from './upsampling.js';
 
 let done = false;
 
@@ -49,6 +52,13 @@ export function registerBuiltinLayers(): void {
     PReLU,
     ReLU,
     Softmax,
+    ZeroPadding2D,
+    Cropping2D,
+    UpSampling2D,
+    MaxPooling1D,
+    AveragePooling1D,
+    GlobalMaxPooling1D,
+    GlobalAveragePooling1D,
   ]) {
     registerLayer(cls);
   }
