@@ -9,14 +9,18 @@ import { Flatten } from './flatten.js';
 import { GlobalAveragePooling2D, GlobalMaxPooling2D } from './global-pooling.js';
 import { InputLayer } from './input-layer.js';
 import { LayerNormalization } from './layer-normalization.js';
+import { GaussianNoise } from './noise.js';
 import { Cropping2D, ZeroPadding2D } from './padding.js';
+import { Permute } from './permute.js';
 import { AveragePooling2D, MaxPooling2D } from './pooling.js';
 import { AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D } from './pooling1d.js';
 import { GRU } from './recurrent/gru.js';
 import { LSTM } from './recurrent/lstm.js';
 import { SimpleRNN } from './recurrent/simple-rnn.js';
 import { registerLayer } from './registry.js';
+import { RepeatVector } from './repeat-vector.js';
 import { Reshape } from './reshape.js';
+import { SpatialDropout1D, SpatialDropout2D } from './spatial-dropout.js';
 import { UpSampling2D } from './upsampling.js';
 
 let done = false;
@@ -59,6 +63,11 @@ export function registerBuiltinLayers(): void {
     AveragePooling1D,
     GlobalMaxPooling1D,
     GlobalAveragePooling1D,
+    RepeatVector,
+    Permute,
+    GaussianNoise,
+    SpatialDropout1D,
+    SpatialDropout2D,
   ]) {
     registerLayer(cls);
   }
