@@ -22,6 +22,8 @@ import { RepeatVector } from './repeat-vector.js';
 import { Reshape } from './reshape.js';
 import { SpatialDropout1D, SpatialDropout2D } from './spatial-dropout.js';
 import { UpSampling2D } from './upsampling.js';
+import { Bidirectional } from './wrappers/bidirectional.js';
+import { TimeDistributed } from './wrappers/time-distributed.js';
 
 let done = false;
 
@@ -68,6 +70,8 @@ export function registerBuiltinLayers(): void {
     GaussianNoise,
     SpatialDropout1D,
     SpatialDropout2D,
+    Bidirectional,
+    TimeDistributed,
   ]) {
     registerLayer(cls);
   }

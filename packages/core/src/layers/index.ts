@@ -28,3 +28,7 @@ export * from './repeat-vector.js';
 export * from './reshape.js';
 export * from './spatial-dropout.js';
 export * from './upsampling.js';
+export * from './wrappers/bidirectional.js';
+export * from './wrappers/time-distributed.js';
+export type { WrappedLayer } from './wrappers/wrapper.js';
+export { Wrapper } from './wrappers/wrapper.js';
