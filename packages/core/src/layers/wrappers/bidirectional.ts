@@ -165,7 +165,11 @@ export class Bidirectional extends Wrapper {
   }
 
   protected override checkInputShape(inputShape: SymbolicShape): void {
-    this.forwardLayer.computeOutputShape(inputShape);
+    try {
+      this.forwardLayer.computeOutputShape(inputShape);
+    } catch (e) {
+      throw new Error(`Bidirectional '${this.name}': ${(e as Error).message}`);
+    }
   }
 
   override build(inputShape: SymbolicShape): void {
@@ -174,6 +178,7 @@ export class Bidirectional extends Wrapper {
   }
 
   override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    this.checkInputShape(inputShape);
     const f = this.forwardLayer.computeOutputShape(inputShape);
     if (this.mergeMode !== 'concat') return f;
     const b = this.backwardLayer.computeOutputShape(inputShape);

@@ -38,6 +38,7 @@ export class TimeDistributed extends Wrapper {
   constructor(args: TimeDistributedArgs) {
     super(args);
     this.layer = toLayer(args?.layer, `TimeDistributed '${this.name}'`);
+    // (a layer built before wrapping keeps the weight names it has)
     if (!this.layer.built) this.layer.weightScope = this.name;
   }
 

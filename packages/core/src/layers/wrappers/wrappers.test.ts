@@ -169,7 +169,9 @@ describe('Bidirectional', () => {
     ).toThrow(`Bidirectional 'b3': mergeMode must be one of concat, sum, mul, ave, got "max"`);
     expect(() =>
       new Bidirectional({ name: 'b4', layer: nr.layers.lstm({ units: 2 }) }).computeOutputShape([null, 3]),
-    ).toThrow(/LSTM 'forward_lstm.*': expected input of rank 3/);
+    ).toThrow(
+      /^Bidirectional 'b4': LSTM 'forward_lstm.*': expected input of rank 3 \[batch, time, features\], got shape \[null, 3\]/,
+    );
   });
 
   it('trains inside a Sequential model and leaves no tensors behind', async () => {
