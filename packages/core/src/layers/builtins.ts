@@ -1,4 +1,5 @@
 import { Activation } from './activation-layer.js';
+import { ELU, LeakyReLU, PReLU, ReLU, Softmax } from './advanced-activations.js';
 import { BatchNormalization } from './batch-normalization.js';
 import { Conv2D } from './conv2d.js';
 import { Dense } from './dense.js';
@@ -9,12 +10,21 @@ import { GlobalAveragePooling2D, GlobalMaxPooling2D } from './global-pooling.js'
 import { InputLayer } from './input-layer.js';
 import { LayerNormalization } from './layer-normalization.js';
 import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract } from './merge.js';
+import { GaussianNoise } from './noise.js';
+import { Cropping2D, ZeroPadding2D } from './padding.js';
+import { Permute } from './permute.js';
 import { AveragePooling2D, MaxPooling2D } from './pooling.js';
+import { AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D } from './pooling1d.js';
 import { GRU } from './recurrent/gru.js';
 import { LSTM } from './recurrent/lstm.js';
 import { SimpleRNN } from './recurrent/simple-rnn.js';
 import { registerLayer } from './registry.js';
+import { RepeatVector } from './repeat-vector.js';
 import { Reshape } from './reshape.js';
+import { SpatialDropout1D, SpatialDropout2D } from './spatial-dropout.js';
+import { UpSampling2D } from './upsampling.js';
+import { Bidirectional } from './wrappers/bidirectional.js';
+import { TimeDistributed } from './wrappers/time-distributed.js';
 
 let done = false;
 
@@ -52,6 +62,25 @@ export function registerBuiltinLayers(): void {
     Minimum,
     Concatenate,
     Dot,
+    ELU,
+    LeakyReLU,
+    PReLU,
+    ReLU,
+    Softmax,
+    ZeroPadding2D,
+    Cropping2D,
+    UpSampling2D,
+    MaxPooling1D,
+    AveragePooling1D,
+    GlobalMaxPooling1D,
+    GlobalAveragePooling1D,
+    RepeatVector,
+    Permute,
+    GaussianNoise,
+    SpatialDropout1D,
+    SpatialDropout2D,
+    Bidirectional,
+    TimeDistributed,
   ]) {
     registerLayer(cls);
   }

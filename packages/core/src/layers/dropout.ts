@@ -38,7 +38,7 @@ export interface DropoutArgs extends LayerArgs {
  * ```
  */
 export class Dropout extends Layer {
-  static override readonly className = 'Dropout';
+  static override readonly className: string = 'Dropout';
   /** Fraction of inputs dropped while training. */
   readonly rate: number;
   /** Shape of the keep-mask (`null`: the input's shape). */
@@ -48,7 +48,7 @@ export class Dropout extends Layer {
   constructor(args: DropoutArgs) {
     super(args);
     if (typeof args.rate !== 'number' || !(args.rate >= 0 && args.rate < 1)) {
-      throw new Error(`Dropout '${this.name}': rate must be a number in [0, 1), got ${args.rate}`);
+      throw new Error(`${this.className} '${this.name}': rate must be a number in [0, 1), got ${args.rate}`);
     }
     this.rate = args.rate;
     const ns = args.noiseShape ?? null;

@@ -5,6 +5,7 @@
  */
 
 export * from './activation-layer.js';
+export * from './advanced-activations.js';
 export * from './batch-normalization.js';
 export * from './conv2d.js';
 export * from './dense.js';
@@ -28,8 +29,19 @@ export {
   Subtract,
 } from './merge.js';
 export * from './merge-factories.js';
+export * from './noise.js';
+export * from './padding.js';
+export * from './permute.js';
 export * from './pooling.js';
+export * from './pooling1d.js';
 export * from './recurrent/gru.js';
 export * from './recurrent/lstm.js';
 export * from './recurrent/simple-rnn.js';
+export * from './repeat-vector.js';
 export * from './reshape.js';
+export * from './spatial-dropout.js';
+export * from './upsampling.js';
+export * from './wrappers/bidirectional.js';
+export * from './wrappers/time-distributed.js';
+export type { WrappedLayer } from './wrappers/wrapper.js';
+export { Wrapper } from './wrappers/wrapper.js';

@@ -114,6 +114,11 @@ export abstract class Layer {
   protected builtInputShape: SymbolicShape | readonly SymbolicShape[] | null = null;
   /** Every symbolic application of this layer, in order (a shared layer has several). */
   readonly inboundNodes: Node[] = [];
+  /**
+   * @internal Prefix of this layer's weight names in place of its name: wrappers set it before the inner
+   * layer builds, so weights are scoped as tfjs-layers scopes them (`bidirectional/forward_lstm/kernel`).
+   */
+  weightScope: string | null = null;
   private readonly layerWeights: LayerWeight[] = [];
 
   constructor(args: LayerArgs = {}) {
@@ -299,7 +304,7 @@ export abstract class Layer {
   /**
    * Declare a weight. Call it from {@link Layer.build}.
    *
-   * @param name - short name; the variable is named `<layer name>/<name>`.
+   * @param name - short name; the variable is named `<layer name>/<name>` (or `<weightScope>/<name>`).
    */
   addWeight(
     name: string,
@@ -308,8 +313,9 @@ export abstract class Layer {
     options: { trainable?: boolean; regularizer?: Regularizer | null } = {},
   ): Variable {
     const init = getInitializer(initializer, `${this.className} '${this.name}' weight '${name}'`);
-    const value = engine().scoped(`${this.name}/${name}`, () => init.apply(shape, 'float32'));
-    const v = variable(value, options.trainable ?? true, `${this.name}/${name}`);
+    const fullName = `${this.weightScope ?? this.name}/${name}`;
+    const value = engine().scoped(fullName, () => init.apply(shape, 'float32'));
+    const v = variable(value, options.trainable ?? true, fullName);
     value.dispose();
     this.layerWeights.push({ variable: v, regularizer: options.regularizer ?? null });
     return v;

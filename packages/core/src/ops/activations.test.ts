@@ -92,6 +92,28 @@ describe('ReLU family', () => {
   });
 });
 
+describe('prelu', () => {
+  it('broadcasts alpha and sends gradients to x and alpha (hand-computed)', async () => {
+    const x = nr.tensor2d([
+      [-2, 1],
+      [-1, 3],
+    ]);
+    const alpha = nr.tensor1d([0.5, 0.1]);
+    expect(await values(nr.prelu(x, alpha))).toEqual([-1, 1, -0.5, 3]);
+    const [dx, da] = nr.grads((a: nr.Tensor, b: nr.Tensor) => nr.sum(nr.prelu(a, b)))([x, alpha]);
+    expect(await values(dx!)).toEqual([0.5, 1, 0.5, 1]);
+    // d/dalpha_j = sum of the negative x in column j
+    expect(await values(da!)).toEqual([-3, 0]);
+    nr.dispose([x, alpha, dx!, da!]);
+  });
+
+  it('rejects a non-float alpha', () => {
+    expect(() => nr.prelu([1], nr.tensor([1], undefined, 'int32'))).toThrow(
+      "prelu: argument 'alpha' must be float32, got int32",
+    );
+  });
+});
+
 describe('smooth activations', () => {
   it('softplus is stable', async () => {
     expectClose(await values(nr.softplus([0, 1, -1, 100, -100])), [

@@ -80,6 +80,25 @@ export function leakyRelu(xLike: TensorOrLike, alpha = 0.2): Tensor {
   });
 }
 
+/**
+ * Parametric ReLU: x where x > 0, else `alpha * x`, with `alpha` a tensor broadcast against `x` (a learned
+ * slope per channel in the `PReLU` layer). Gradients flow to both `x` and `alpha`.
+ *
+ * @example
+ * ```ts
+ * nr.prelu([[-1, 2], [-4, 3]], [0.1, 0.5]); // [[-0.1, 2], [-0.4, 3]]
+ * ```
+ */
+export function prelu(xLike: TensorOrLike, alphaLike: TensorOrLike): Tensor {
+  return op('prelu', () => {
+    const x = floatInput(xLike, 'prelu');
+    const alpha = convert(alphaLike, 'prelu', 'alpha');
+    if (alpha.dtype !== 'float32')
+      throw new Error(`prelu: argument 'alpha' must be float32, got ${alpha.dtype}`);
+    return where(greater(x, 0), x, mul(x, alpha));
+  });
+}
+
 /** alpha * (e^min(x, 0) - 1): the negative branch of ELU, finite (with finite gradient) for any x. */
 function eluNegative(x: Tensor, alpha: number): Tensor {
   return mul(expm1(minimum(x, 0)), alpha);
