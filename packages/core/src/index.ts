@@ -73,6 +73,7 @@ export * from './ops/activations.js';
 export * from './ops/binary.js';
 export * from './ops/conv.js';
 export * from './ops/creation.js';
+export * from './ops/depthwise-conv.js';
 export * from './ops/fused.js';
 export * from './ops/matmul.js';
 export * from './ops/movement.js';

@@ -2,6 +2,7 @@ import { Activation } from './activation-layer.js';
 import { BatchNormalization } from './batch-normalization.js';
 import { Conv2D } from './conv2d.js';
 import { Dense } from './dense.js';
+import { DepthwiseConv2D } from './depthwise-conv2d.js';
 import { Dropout } from './dropout.js';
 import { Embedding } from './embedding.js';
 import { Flatten } from './flatten.js';
@@ -43,6 +44,7 @@ export function registerBuiltinLayers(): void {
     LSTM,
     SimpleRNN,
     Reshape,
+    DepthwiseConv2D,
   ]) {
     registerLayer(cls);
   }

@@ -8,6 +8,7 @@ export * from './activation-layer.js';
 export * from './batch-normalization.js';
 export * from './conv2d.js';
 export * from './dense.js';
+export * from './depthwise-conv2d.js';
 export * from './dropout.js';
 export * from './embedding.js';
 export * from './flatten.js';
