@@ -72,6 +72,7 @@ export { Sequential, sequential } from './models/sequential.js';
 export * from './ops/activations.js';
 export * from './ops/binary.js';
 export * from './ops/conv.js';
+export * from './ops/conv-transpose.js';
 export * from './ops/creation.js';
 export * from './ops/depthwise-conv.js';
 export * from './ops/fused.js';

@@ -1,6 +1,7 @@
 import { Activation } from './activation-layer.js';
 import { BatchNormalization } from './batch-normalization.js';
 import { Conv2D } from './conv2d.js';
+import { Conv2DTranspose } from './conv2d-transpose.js';
 import { Dense } from './dense.js';
 import { DepthwiseConv2D } from './depthwise-conv2d.js';
 import { Dropout } from './dropout.js';
@@ -45,6 +46,7 @@ export function registerBuiltinLayers(): void {
     SimpleRNN,
     Reshape,
     DepthwiseConv2D,
+    Conv2DTranspose,
   ]) {
     registerLayer(cls);
   }
