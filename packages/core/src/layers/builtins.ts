@@ -1,5 +1,6 @@
 import { Activation } from './activation-layer.js';
 import { BatchNormalization } from './batch-normalization.js';
+import { Conv1D } from './conv1d.js';
 import { Conv2D } from './conv2d.js';
 import { Conv2DTranspose } from './conv2d-transpose.js';
 import { Dense } from './dense.js';
@@ -47,6 +48,7 @@ export function registerBuiltinLayers(): void {
     Reshape,
     DepthwiseConv2D,
     Conv2DTranspose,
+    Conv1D,
   ]) {
     registerLayer(cls);
   }

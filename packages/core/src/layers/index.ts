@@ -6,6 +6,7 @@
 
 export * from './activation-layer.js';
 export * from './batch-normalization.js';
+export * from './conv1d.js';
 export * from './conv2d.js';
 export * from './conv2d-transpose.js';
 export * from './dense.js';
