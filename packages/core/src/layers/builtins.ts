@@ -17,6 +17,7 @@ import { LSTM } from './recurrent/lstm.js';
 import { SimpleRNN } from './recurrent/simple-rnn.js';
 import { registerLayer } from './registry.js';
 import { Reshape } from './reshape.js';
+import { SeparableConv2D } from './separable-conv2d.js';
 
 let done = false;
 
@@ -49,6 +50,7 @@ export function registerBuiltinLayers(): void {
     DepthwiseConv2D,
     Conv2DTranspose,
     Conv1D,
+    SeparableConv2D,
   ]) {
     registerLayer(cls);
   }

@@ -23,3 +23,4 @@ export * from './recurrent/gru.js';
 export * from './recurrent/lstm.js';
 export * from './recurrent/simple-rnn.js';
 export * from './reshape.js';
+export * from './separable-conv2d.js';
