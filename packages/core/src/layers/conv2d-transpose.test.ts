@@ -46,7 +46,7 @@ describe('nr.conv2dTranspose', () => {
         tf.tensor4d(await x.data(), [...xs] as [number, number, number, number]),
         tf.tensor4d(await f.data(), [...fs] as [number, number, number, number]),
         [...os] as [number, number, number, number],
-        strides,
+        typeof strides === 'number' ? strides : [strides[0], strides[1]],
         pad,
       );
       expect(y.shape).toEqual(ty.shape);
