@@ -30,6 +30,11 @@ import { binary } from './kernels/binary.js';
 import { cast } from './kernels/cast.js';
 import { concat } from './kernels/concat.js';
 import { conv2d, conv2dGradFilter, conv2dGradInput } from './kernels/conv2d.js';
+import {
+  depthwiseConv2d,
+  depthwiseConv2dGradFilter,
+  depthwiseConv2dGradInput,
+} from './kernels/depthwise-conv2d.js';
 import { conv2dBiasActivation, matmulBiasActivation } from './kernels/fused.js';
 import { gather } from './kernels/gather.js';
 import { matmul } from './kernels/matmul.js';
@@ -172,6 +177,11 @@ export function createCpuBackend(options: CpuOptions, rt: Runtime | null): CpuBa
     conv2d: (x, f, info, out) => make(conv2d(input(x), input(f), info, out), out),
     conv2dGradInput: (dy, f, info, out) => make(conv2dGradInput(input(dy), input(f), info, out), out),
     conv2dGradFilter: (x, dy, info, out) => make(conv2dGradFilter(input(x), input(dy), info, out), out),
+    depthwiseConv2d: (x, f, info, out) => make(depthwiseConv2d(input(x), input(f), info, out), out),
+    depthwiseConv2dGradInput: (dy, f, info, out) =>
+      make(depthwiseConv2dGradInput(input(dy), input(f), info, out), out),
+    depthwiseConv2dGradFilter: (x, dy, info, out) =>
+      make(depthwiseConv2dGradFilter(input(x), input(dy), info, out), out),
     maxPool: (x, info, out) => make(maxPool(input(x), info, out), out),
     maxPoolGrad: (dy, x, info, out) => make(maxPoolGrad(input(dy), input(x), info, out), out),
     avgPool: (x, info, out) => make(avgPool(input(x), info, out), out),

@@ -39,14 +39,20 @@ import { loadTfjsWasm, type WasmOptions } from './module.js';
 import { Runner, sizeOf, type TfInfo } from './runner.js';
 import { WasmStorage } from './storage.js';
 
-type CompositeOnly = 'optimizerUpdate' | 'sparseSoftmaxCrossEntropy' | 'sparseSoftmaxCrossEntropyGrad';
+type CompositeOnly =
+  | 'optimizerUpdate'
+  | 'sparseSoftmaxCrossEntropy'
+  | 'sparseSoftmaxCrossEntropyGrad'
+  | 'depthwiseConv2d'
+  | 'depthwiseConv2dGradInput'
+  | 'depthwiseConv2dGradFilter';
 
 export type { WasmOptions } from './module.js';
 export type { WasmRecord } from './storage.js';
 
 /**
  * The fused kernels this backend runs natively; the recurrent sequence kernels and the fused training kernels (in-place optimizer step, sparse softmax cross-entropy)
- * run core's composites.
+ * and the depthwise convolution kernels run core's composites.
  */
 type NativeFused = Omit<
   FusedKernels,

@@ -36,7 +36,13 @@ import { where } from './kernels/where.js';
 import { Runtime } from './runtime.js';
 import { GpuStorage } from './storage.js';
 
-type CompositeOnly = 'optimizerUpdate' | 'sparseSoftmaxCrossEntropy' | 'sparseSoftmaxCrossEntropyGrad';
+type CompositeOnly =
+  | 'optimizerUpdate'
+  | 'sparseSoftmaxCrossEntropy'
+  | 'sparseSoftmaxCrossEntropyGrad'
+  | 'depthwiseConv2d'
+  | 'depthwiseConv2dGradInput'
+  | 'depthwiseConv2dGradFilter';
 
 export type { DeviceOptions } from './device.js';
 export { Runtime } from './runtime.js';
@@ -45,7 +51,8 @@ export type { GpuRecord } from './storage.js';
 /**
  * The fused kernels this backend runs natively (among them the product + bias + activation kernels, whose
  * epilogue is applied as the GEMM stores); the recurrent sequence kernels and the fused training kernels
- * (in-place optimizer step, sparse softmax cross-entropy) run core's composites.
+ * (in-place optimizer step, sparse softmax cross-entropy) and the depthwise convolution kernels run core's
+ * composites.
  */
 type NativeFused = Omit<
   FusedKernels,

@@ -1,6 +1,6 @@
 /**
  * The composite defaults of the fused kernels, run on this backend's primitives: the same backend is
- * presented to core without its fused kernels, so conv2d, pooling, softmax and segment sums take the
+ * presented to core without its fused kernels, so conv2d, depthwiseConv2d, pooling, softmax and segment sums take the
  * composite path (what a backend that lacks them would run). Forward values are compared with
  * TensorFlow.js and gradients with finite differences.
  *
@@ -97,6 +97,37 @@ export function registerComposites(suite: Suite): void {
               label: `strides ${strides} ${pad} dilations ${dil}`,
               inputs: [g.floats([1, 4, 3, 2]), g.floats([2, 2, 2, 2])],
               f: (a, b) => nr.conv2d(a!, b!, strides, pad, dil),
+            },
+          ],
+          tol('gradient'),
+        );
+      }
+    });
+
+    test('depthwiseConv2d', none, async ({ tol }) => {
+      const g = new Gen(5005);
+      const configs: [number | [number, number], 'same' | 'valid', number | [number, number]][] = [
+        [1, 'same', 1],
+        [2, 'valid', 1],
+        [1, 'same', [2, 1]],
+        [[2, 1], 'same', 1],
+      ];
+      for (const [strides, pad, dil] of configs) {
+        const x = g.floats([2, 5, 6, 3]);
+        const w = g.floats([3, 2, 3, 2]);
+        await compareWithTf(
+          `${label('depthwiseConv2d composite', x.shape, w.shape)} strides ${strides} ${pad} dilations ${dil}`,
+          () => nr.depthwiseConv2d(toNr(x), toNr(w), strides, pad, dil),
+          () => tf.depthwiseConv2d(toTf(x) as tf.Tensor4D, toTf(w) as tf.Tensor4D, strides, pad, 'NHWC', dil),
+          tol('oracle'),
+        );
+        await checkCases(
+          'depthwiseConv2d composite',
+          [
+            {
+              label: `strides ${strides} ${pad} dilations ${dil}`,
+              inputs: [g.floats([1, 4, 3, 2]), g.floats([2, 2, 2, 2])],
+              f: (a, b) => nr.depthwiseConv2d(a!, b!, strides, pad, dil),
             },
           ],
           tol('gradient'),

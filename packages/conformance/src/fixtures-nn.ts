@@ -91,6 +91,34 @@ export function registerNnFixtures(suite: Suite): void {
       );
     });
 
+    test('depthwiseConv2d keeps channels apart, multiplier 2', ['depthwiseConv2d'], async ({ tol }) => {
+      // x [1,2,2,2]: channel 0 = [[1,2],[3,4]], channel 1 = [[10,20],[30,40]]. 2x2 filter [2,2,2,2],
+      // valid: one output pixel, channel c*2+m = sum_taps x[tap, c] * f[tap, c, m].
+      // f[tap, 0, :] = [1, 0] at every tap (channel 0 summed, then zero); f[tap, 1, :] = [tap+1, -1]:
+      // out = [1+2+3+4, 0, 10*1+20*2+30*3+40*4, -(10+20+30+40)] = [10, 0, 300, -100]
+      await expectTensor(
+        () =>
+          nr.depthwiseConv2d(
+            nr.tensor4d([1, 10, 2, 20, 3, 30, 4, 40], [1, 2, 2, 2]),
+            nr.tensor4d([1, 0, 1, -1, 1, 0, 2, -1, 1, 0, 3, -1, 1, 0, 4, -1], [2, 2, 2, 2]),
+            1,
+            'valid',
+          ),
+        [1, 1, 1, 4],
+        [10, 0, 300, -100],
+        tol('fixture'),
+        'depthwiseConv2d multiplier 2',
+      );
+      // Same 2x2 all-ones filter per channel, 'same' on the 3x3 image (extra pad bottom/right): the window sums.
+      await expectTensor(
+        () => nr.depthwiseConv2d(image3x3(), nr.ones([2, 2, 1, 1]), 1, 'same'),
+        [1, 3, 3, 1],
+        [12, 16, 9, 24, 28, 15, 15, 17, 9],
+        tol('fixture'),
+        'depthwiseConv2d same',
+      );
+    });
+
     test('maxPool 2x2 stride 2 same: padding never wins', ['maxPool'], async ({ tol }) => {
       // 'same' 2x2 stride 2 on 3x3: out = 2, total padding = (2-1)*2 + 2 - 3 = 1 -> bottom and right only.
       // Windows: rows {0,1} x cols {0,1} = {1,2,4,5} -> 5; rows {0,1} x col {2} = {3,6} -> 6;

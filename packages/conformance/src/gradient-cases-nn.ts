@@ -201,7 +201,7 @@ export const REDUCTIONS_AND_SHAPES: readonly GradSpec[] = [
 ];
 
 /**
- * Gradient tests of conv2d, pooling and softmax.
+ * Gradient tests of conv2d, depthwiseConv2d, pooling and softmax.
  *
  * @example
  * ```ts
@@ -235,6 +235,33 @@ export const NN: readonly GradSpec[] = [
         label,
         inputs: [g.floats([...xs]), g.floats([...fs])],
         f: (x, f) => nr.conv2d(x!, f!, strides, pad, dil),
+      })),
+  ],
+  [
+    'depthwiseConv2d',
+    ['depthwiseConv2d', 'depthwiseConv2dGradInput', 'depthwiseConv2dGradFilter'],
+    (g) =>
+      (
+        [
+          ['[1,4,4,2] * [3,3,2,1] stride 1 same', [1, 4, 4, 2], [3, 3, 2, 1], 1, 'same', 1],
+          ['[2,5,5,1] * [2,2,1,3] stride 2 valid', [2, 5, 5, 1], [2, 2, 1, 3], 2, 'valid', 1],
+          ['[1,5,4,2] * [2,2,2,2] stride 1 same dilation 2', [1, 5, 4, 2], [2, 2, 2, 2], 1, 'same', 2],
+          [
+            '[1,3,4,2] * [2,3,2,1] stride [2,1] explicit padding',
+            [1, 3, 4, 2],
+            [2, 3, 2, 1],
+            [2, 1],
+            [
+              [1, 0],
+              [0, 2],
+            ],
+            1,
+          ],
+        ] as const
+      ).map(([label, xs, fs, strides, pad, dil]) => ({
+        label,
+        inputs: [g.floats([...xs]), g.floats([...fs])],
+        f: (x, f) => nr.depthwiseConv2d(x!, f!, strides, pad, dil),
       })),
   ],
   [

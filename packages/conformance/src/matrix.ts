@@ -36,6 +36,9 @@ export const KERNEL_KINDS: Readonly<Record<KernelName, 'required' | 'fused'>> = 
   conv2d: 'fused',
   conv2dGradInput: 'fused',
   conv2dGradFilter: 'fused',
+  depthwiseConv2d: 'fused',
+  depthwiseConv2dGradInput: 'fused',
+  depthwiseConv2dGradFilter: 'fused',
   maxPool: 'fused',
   maxPoolGrad: 'fused',
   avgPool: 'fused',
@@ -164,6 +167,11 @@ const FUSED_PROBES: Readonly<Record<keyof FusedKernels, () => unknown>> = {
     nr.grads((x, f) => nr.conv2d(x!, f!))([nr.ones([1, 3, 3, 1]), nr.ones([2, 2, 1, 1])]),
   conv2dGradFilter: () =>
     nr.grads((x, f) => nr.conv2d(x!, f!))([nr.ones([1, 3, 3, 1]), nr.ones([2, 2, 1, 1])]),
+  depthwiseConv2d: () => nr.depthwiseConv2d(nr.ones([1, 3, 3, 2]), nr.ones([2, 2, 2, 1])),
+  depthwiseConv2dGradInput: () =>
+    nr.grads((x, f) => nr.depthwiseConv2d(x!, f!))([nr.ones([1, 3, 3, 2]), nr.ones([2, 2, 2, 1])]),
+  depthwiseConv2dGradFilter: () =>
+    nr.grads((x, f) => nr.depthwiseConv2d(x!, f!))([nr.ones([1, 3, 3, 2]), nr.ones([2, 2, 2, 1])]),
   maxPool: () => nr.maxPool(nr.ones([1, 2, 2, 1]), 2),
   maxPoolGrad: () => nr.grad((x) => nr.maxPool(x, 2))(nr.reshape(nr.range(0, 4), [1, 2, 2, 1])),
   avgPool: () => nr.avgPool(nr.ones([1, 2, 2, 1]), 2),

@@ -108,6 +108,45 @@ export function registerNnOracle(suite: Suite): void {
     });
 
     test(
+      'depthwiseConv2d over strides, paddings, dilations and multipliers',
+      ['depthwiseConv2d'],
+      async ({ tol }) => {
+        const g = new Gen(1103);
+        for (let i = 0; i < CASES * 2; i++) {
+          const [fh, fw] = [g.int(1, 3), g.int(1, 3)];
+          // tfjs's depthwiseConv2d takes equal strides only, and no stride with a dilation.
+          const s = g.int(1, 2);
+          const strides: [number, number] = [s, s];
+          const dilations: [number, number] = s === 1 && g.chance(0.5) ? [g.int(1, 2), g.int(1, 2)] : [1, 1];
+          const [pad, tfPad] = randomPadding(g, 2);
+          const minH = minInput((fh - 1) * dilations[0] + 1, pad, 0);
+          const minW = minInput((fw - 1) * dilations[1] + 1, pad, 1);
+          const x = g.floats([
+            g.int(1, 2),
+            g.int(minH, Math.max(minH, 7)),
+            g.int(minW, Math.max(minW, 7)),
+            g.int(1, 4),
+          ]);
+          const f = g.floats([fh, fw, x.shape[3]!, g.int(1, 3)]);
+          await compareWithTf(
+            `${label('depthwiseConv2d', x.shape, f.shape)} strides [${strides}] padding ${JSON.stringify(pad)} dilations [${dilations}]`,
+            () => nr.depthwiseConv2d(toNr(x), toNr(f), strides, pad, dilations),
+            () =>
+              tf.depthwiseConv2d(
+                toTf(x) as tf.Tensor4D,
+                toTf(f) as tf.Tensor4D,
+                strides,
+                tfPad as 'same' | 'valid' | number,
+                'NHWC',
+                dilations,
+              ),
+            tol('oracle'),
+          );
+        }
+      },
+    );
+
+    test(
       'maxPool and avgPool over window sizes, strides and paddings',
       ['maxPool', 'avgPool'],
       async ({ tol }) => {

@@ -171,7 +171,8 @@ export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin';
 
 /**
  * Geometry of a 2-D convolution in NHWC layout with an `[fh, fw, inC, outC]` filter,
- * computed and checked by core. Padding is explicit (top/left/bottom/right).
+ * computed and checked by core. Padding is explicit (top/left/bottom/right). A depthwise convolution uses the
+ * same geometry with a `[fh, fw, inC, multiplier]` filter and `outChannels = inC * multiplier`.
  *
  * @example
  * ```ts
@@ -276,6 +277,16 @@ export interface FusedKernels {
   conv2dGradInput(dy: Operand, filter: Operand, info: Conv2DInfo, out: TensorInfo): Handle;
   /** Gradient of conv2d with respect to its filter, given the input `x` and `dy`. */
   conv2dGradFilter(x: Operand, dy: Operand, info: Conv2DInfo, out: TensorInfo): Handle;
+  /**
+   * Depthwise NHWC convolution, float32: `filter` is `[fh, fw, inChannels, multiplier]` and
+   * `info.outChannels` is `inChannels * multiplier`; output channel `c * multiplier + m` correlates input
+   * channel `c` with `filter[:, :, c, m]`. `out` is `[batch, outHeight, outWidth, outChannels]`.
+   */
+  depthwiseConv2d(x: Operand, filter: Operand, info: Conv2DInfo, out: TensorInfo): Handle;
+  /** Gradient of depthwiseConv2d with respect to its input, given `dy` and the filter. */
+  depthwiseConv2dGradInput(dy: Operand, filter: Operand, info: Conv2DInfo, out: TensorInfo): Handle;
+  /** Gradient of depthwiseConv2d with respect to its `[fh, fw, inChannels, multiplier]` filter, given `x` and `dy`. */
+  depthwiseConv2dGradFilter(x: Operand, dy: Operand, info: Conv2DInfo, out: TensorInfo): Handle;
   /** Max pooling; padded positions never win. */
   maxPool(x: Operand, info: Pool2DInfo, out: TensorInfo): Handle;
   /** Routes each `dy` element to the first maximum of its window in `x`. */

@@ -1,8 +1,11 @@
 import { Activation } from './activation-layer.js';
 import { ELU, LeakyReLU, PReLU, ReLU, Softmax } from './advanced-activations.js';
 import { BatchNormalization } from './batch-normalization.js';
+import { Conv1D } from './conv1d.js';
 import { Conv2D } from './conv2d.js';
+import { Conv2DTranspose } from './conv2d-transpose.js';
 import { Dense } from './dense.js';
+import { DepthwiseConv2D } from './depthwise-conv2d.js';
 import { Dropout } from './dropout.js';
 import { Embedding } from './embedding.js';
 import { Flatten } from './flatten.js';
@@ -25,6 +28,7 @@ import { SpatialDropout1D, SpatialDropout2D } from './spatial-dropout.js';
 import { UpSampling2D } from './upsampling.js';
 import { Bidirectional } from './wrappers/bidirectional.js';
 import { TimeDistributed } from './wrappers/time-distributed.js';
+import { SeparableConv2D } from './separable-conv2d.js';
 
 let done = false;
 
@@ -81,6 +85,10 @@ export function registerBuiltinLayers(): void {
     SpatialDropout2D,
     Bidirectional,
     TimeDistributed,
+    DepthwiseConv2D,
+    Conv2DTranspose,
+    Conv1D,
+    SeparableConv2D,
   ]) {
     registerLayer(cls);
   }

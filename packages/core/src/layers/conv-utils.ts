@@ -1,4 +1,5 @@
 /** @internal Argument helpers shared by the convolution and pooling layers. */
+import { fmtShape, type SymbolicShape } from './layer.js';
 
 /**
  * Data layout of image tensors; only channels-last (`[batch, height, width, channels]`) is supported.
@@ -81,4 +82,109 @@ export function paddingArg(p: string | undefined, where: string): 'valid' | 'sam
   if (v !== 'valid' && v !== 'same')
     throw new Error(`${where}: padding must be 'valid' or 'same', got '${v}'`);
   return v;
+}
+
+/**
+ * Check the input shape of a convolution layer with `kernel.length` spatial axes (channels last): its rank,
+ * a known channel count (equal to `channels` once built), and a window that fits under `'valid'` padding.
+ * Errors start with `where`.
+ *
+ * @example
+ * ```ts
+ * checkWindowInput("Conv2D 'c'", [null, 5, 5, 3], [3, 3], [1, 1], 'valid', [1, 1], null);
+ * ```
+ * @internal
+ */
+export function checkWindowInput(
+  where: string,
+  inputShape: SymbolicShape,
+  kernel: readonly number[],
+  strides: readonly number[],
+  padding: 'valid' | 'same' | 'causal',
+  dilation: readonly number[],
+  channels: number | null,
+): void {
+  const rank = kernel.length + 2;
+  if (inputShape.length !== rank) {
+    const axes = rank === 3 ? '[batch, steps, channels]' : '[batch, height, width, channels]';
+    throw new Error(`${where}: expected input of rank ${rank} ${axes}, got ${fmtShape(inputShape)}`);
+  }
+  const c = inputShape[rank - 1];
+  if (c === null || c === undefined) {
+    throw new Error(
+      `${where}: the channel dimension of the input must be known, got ${fmtShape(inputShape)}`,
+    );
+  }
+  if (channels !== null && c !== channels) {
+    throw new Error(`${where}: expected input with ${channels} channels, got ${fmtShape(inputShape)}`);
+  }
+  if (padding !== 'valid') return;
+  for (let i = 0; i < kernel.length; i++) {
+    if (windowOutputLength(inputShape[i + 1] ?? null, kernel[i]!, strides[i]!, 'valid', dilation[i]) === 0) {
+      throw new Error(
+        `${where}: input ${fmtShape(inputShape)} is smaller than the ${kernel.join('x')} kernel (dilation ${dilation.join('x')}) with 'valid' padding`,
+      );
+    }
+  }
+}
+
+/**
+ * Output shape of a convolution layer over the spatial axes of `inputShape` (unknown sizes stay null).
+ *
+ * @example
+ * ```ts
+ * windowOutputShape([null, 28, 28, 1], [5, 5], [1, 1], 'valid', [1, 1], 8); // [null, 24, 24, 8]
+ * ```
+ * @internal
+ */
+export function windowOutputShape(
+  inputShape: SymbolicShape,
+  kernel: readonly number[],
+  strides: readonly number[],
+  padding: 'valid' | 'same',
+  dilation: readonly number[],
+  outChannels: number,
+): SymbolicShape {
+  const spatial = kernel.map((k, i) =>
+    windowOutputLength(inputShape[i + 1] ?? null, k, strides[i]!, padding, dilation[i]),
+  );
+  return [inputShape[0] ?? null, ...spatial, outChannels];
+}
+
+/**
+ * Reject strides above 1 combined with dilations above 1 (TensorFlow does not define that convolution).
+ *
+ * @example
+ * ```ts
+ * checkStridesDilation("Conv2D 'c'", [2, 2], [1, 1]); // ok
+ * ```
+ * @internal
+ */
+export function checkStridesDilation(
+  where: string,
+  strides: readonly number[],
+  dilation: readonly number[],
+): void {
+  if (strides.some((s) => s > 1) && dilation.some((d) => d > 1)) {
+    throw new Error(
+      `${where}: strides ${fmtShape(strides)} > 1 cannot be combined with dilationRate ${fmtShape(dilation)} > 1`,
+    );
+  }
+}
+
+/**
+ * Weight constraints are not implemented: accept only an absent or null `value` for the config key `what`.
+ *
+ * @example
+ * ```ts
+ * checkNoConstraint(null, 'depthwiseConstraint', "DepthwiseConv2D 'd'"); // ok
+ * ```
+ * @internal
+ */
+export function checkNoConstraint(value: unknown, what: string, where: string): void {
+  if (value !== undefined && value !== null) {
+    throw new Error(
+      `${where}: ${what} is not supported (weight constraints are not implemented), got ${JSON.stringify(value)}`,
+    );
+  }
 }

@@ -4,9 +4,17 @@ import type { ConfigDict } from '../initializers/initializers.js';
 import { fusedConv2d } from '../ops/fused.js';
 import { cast } from '../ops/shape.js';
 import type { ActivationName } from './activations.js';
-import { checkDataFormat, type DataFormat, paddingArg, pairArg, windowOutputLength } from './conv-utils.js';
+import {
+  checkDataFormat,
+  checkStridesDilation,
+  checkWindowInput,
+  type DataFormat,
+  paddingArg,
+  pairArg,
+  windowOutputShape,
+} from './conv-utils.js';
 import { KernelBias, type KernelBiasArgs } from './kernel-bias.js';
-import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
+import { type CallOptions, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
 /**
  * Arguments of {@link conv2d}.
@@ -69,11 +77,7 @@ export class Conv2D extends Layer {
     this.kernelSize = pairArg(args.kernelSize, 'kernelSize', where);
     this.strides = pairArg(args.strides ?? 1, 'strides', where);
     this.dilationRate = pairArg(args.dilationRate ?? 1, 'dilationRate', where);
-    if (this.strides.some((s) => s > 1) && this.dilationRate.some((d) => d > 1)) {
-      throw new Error(
-        `${where}: strides ${fmtShape(this.strides)} > 1 cannot be combined with dilationRate ${fmtShape(this.dilationRate)} > 1`,
-      );
-    }
+    checkStridesDilation(where, this.strides, this.dilationRate);
     this.padding = paddingArg(args.padding, where);
     checkDataFormat(args.dataFormat, where);
     this.kb = new KernelBias(args, where);
@@ -82,38 +86,17 @@ export class Conv2D extends Layer {
   }
 
   protected override checkInputShape(inputShape: SymbolicShape): void {
+    const channels = this.kernel ? this.kernel.shape[2]! : null;
     const where = `Conv2D '${this.name}'`;
-    if (inputShape.length !== 4) {
-      throw new Error(
-        `${where}: expected input of rank 4 [batch, height, width, channels], got ${fmtShape(inputShape)}`,
-      );
-    }
-    const channels = inputShape[3];
-    if (channels === null || channels === undefined) {
-      throw new Error(
-        `${where}: the channel dimension of the input must be known, got ${fmtShape(inputShape)}`,
-      );
-    }
-    if (this.kernel && channels !== this.kernel.shape[2]) {
-      throw new Error(
-        `${where}: expected input with ${this.kernel.shape[2]} channels, got ${fmtShape(inputShape)}`,
-      );
-    }
-    for (let i = 0; i < 2; i++) {
-      const len = inputShape[i + 1] ?? null;
-      const out = windowOutputLength(
-        len,
-        this.kernelSize[i]!,
-        this.strides[i]!,
-        this.padding,
-        this.dilationRate[i],
-      );
-      if (out === 0) {
-        throw new Error(
-          `${where}: input ${fmtShape(inputShape)} is smaller than the ${this.kernelSize.join('x')} kernel (dilation ${this.dilationRate.join('x')}) with 'valid' padding`,
-        );
-      }
-    }
+    checkWindowInput(
+      where,
+      inputShape,
+      this.kernelSize,
+      this.strides,
+      this.padding,
+      this.dilationRate,
+      channels,
+    );
   }
 
   override build(inputShape: SymbolicShape): void {
@@ -125,15 +108,8 @@ export class Conv2D extends Layer {
 
   override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
     this.checkInputShape(inputShape);
-    const out = (i: number): number | null =>
-      windowOutputLength(
-        inputShape[i + 1] ?? null,
-        this.kernelSize[i]!,
-        this.strides[i]!,
-        this.padding,
-        this.dilationRate[i],
-      );
-    return [inputShape[0] ?? null, out(0), out(1), this.filters];
+    const { kernelSize: k, strides, padding, dilationRate } = this;
+    return windowOutputShape(inputShape, k, strides, padding, dilationRate, this.filters);
   }
 
   override call(inputs: Tensor, _options: CallOptions = {}): Tensor {

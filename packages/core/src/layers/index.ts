@@ -7,8 +7,11 @@
 export * from './activation-layer.js';
 export * from './advanced-activations.js';
 export * from './batch-normalization.js';
+export * from './conv1d.js';
 export * from './conv2d.js';
+export * from './conv2d-transpose.js';
 export * from './dense.js';
+export * from './depthwise-conv2d.js';
 export * from './dropout.js';
 export * from './embedding.js';
 export * from './flatten.js';
@@ -45,3 +48,4 @@ export * from './wrappers/bidirectional.js';
 export * from './wrappers/time-distributed.js';
 export type { WrappedLayer } from './wrappers/wrapper.js';
 export { Wrapper } from './wrappers/wrapper.js';
+export * from './separable-conv2d.js';

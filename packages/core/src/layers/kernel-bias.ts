@@ -13,6 +13,7 @@ import {
   type InitializerLike,
   initializerConfig,
 } from '../initializers/initializers.js';
+import { add } from '../ops/binary.js';
 import type { FusedActivation } from '../ops/fused.js';
 import {
   getRegularizer,
@@ -79,13 +80,14 @@ export class KernelBias {
     this.biasRegularizer = getRegularizer(args.biasRegularizer, where);
   }
 
-  /** Declare `kernel` (of `kernelShape`) and, with a bias, `bias` (`[units]`) on `layer`. */
+  /** Declare the kernel (of `kernelShape`, named `kernelName`) and, with a bias, `bias` (`[units]`) on `layer`. */
   addWeights(
     layer: Layer,
     kernelShape: readonly number[],
     units: number,
+    kernelName = 'kernel',
   ): { kernel: Variable; bias: Variable | null } {
-    const kernel = layer.addWeight('kernel', kernelShape, this.kernelInitializer, {
+    const kernel = layer.addWeight(kernelName, kernelShape, this.kernelInitializer, {
       regularizer: this.kernelRegularizer,
     });
     const bias = this.useBias
@@ -101,14 +103,20 @@ export class KernelBias {
       : this.activationFn(y);
   }
 
-  /** The config entries of these arguments (Keras names). */
-  config(): ConfigDict {
+  /** `activation(y + bias)`, for a layer whose kernel ran unfused (`bias` null: no bias). */
+  biasActivation(y: Tensor, bias: Variable | null): Tensor {
+    const z = bias ? add(y, bias) : y;
+    return this.activation === 'linear' ? z : this.activationFn(z);
+  }
+
+  /** The config entries of these arguments (Keras names; the kernel's start with `kernelPrefix`). */
+  config(kernelPrefix = 'kernel'): ConfigDict {
     return {
       activation: this.activation,
       useBias: this.useBias,
-      kernelInitializer: initializerConfig(this.kernelInitializer),
+      [`${kernelPrefix}Initializer`]: initializerConfig(this.kernelInitializer),
       biasInitializer: initializerConfig(this.biasInitializer),
-      kernelRegularizer: serializeRegularizer(this.kernelRegularizer),
+      [`${kernelPrefix}Regularizer`]: serializeRegularizer(this.kernelRegularizer),
       biasRegularizer: serializeRegularizer(this.biasRegularizer),
     };
   }

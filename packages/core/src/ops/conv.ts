@@ -4,11 +4,12 @@ import {
   conv2dGradFilterComposite,
   conv2dGradInputComposite,
 } from '../composites/conv2d.js';
-import { runFused, toPair, windowGeometry } from '../composites/dispatch.js';
+import { runFused } from '../composites/dispatch.js';
 import type { Tensor } from '../engine/tensor.js';
 import { conv2dGrad, conv2dGradFilterGrad, conv2dGradInputGrad } from '../grad/conv.js';
+import { checkOperand, expectFloat, windowConvInfo } from './conv-checks.js';
 import { reshape } from './shape.js';
-import { convert, fmt, op, type TensorOrLike } from './util.js';
+import { convert, op, type TensorOrLike } from './util.js';
 
 /**
  * Padding of a sliding window: `'valid'` (none), `'same'` (TensorFlow rule: the output has
@@ -44,51 +45,7 @@ export function conv2dInfo(
   padding: Padding = 'valid',
   dilations: number | readonly [number, number] = 1,
 ): Conv2DInfo {
-  const name = 'conv2d';
-  if (xShape.length !== 4 && xShape.length !== 3) {
-    throw new Error(`${name}: x must have rank 4 [batch, height, width, channels] or 3, got ${fmt(xShape)}`);
-  }
-  if (filterShape.length !== 4) {
-    throw new Error(
-      `${name}: filter must have rank 4 [filterHeight, filterWidth, inChannels, outChannels], got ${fmt(filterShape)}`,
-    );
-  }
-  const [batch, inHeight, inWidth, inChannels] = xShape.length === 4 ? xShape : [1, ...xShape];
-  const [filterHeight, filterWidth, filterIn, outChannels] = filterShape;
-  if (filterIn !== inChannels) {
-    throw new Error(
-      `${name}: x ${fmt(xShape)} has ${inChannels} channels but filter ${fmt(filterShape)} expects ${filterIn} (filter is [fh, fw, inChannels, outChannels])`,
-    );
-  }
-  if (filterHeight! < 1 || filterWidth! < 1)
-    throw new Error(`${name}: filter ${fmt(filterShape)} has an empty window`);
-  const g = windowGeometry(
-    name,
-    [inHeight!, inWidth!],
-    [filterHeight!, filterWidth!],
-    toPair(strides, 'strides', name),
-    padding,
-    toPair(dilations, 'dilations', name),
-  );
-  return {
-    batch: batch!,
-    inHeight: inHeight!,
-    inWidth: inWidth!,
-    inChannels: inChannels!,
-    outHeight: g.outHeight,
-    outWidth: g.outWidth,
-    outChannels: outChannels!,
-    filterHeight: filterHeight!,
-    filterWidth: filterWidth!,
-    strideHeight: g.strideHeight,
-    strideWidth: g.strideWidth,
-    dilationHeight: g.dilationHeight,
-    dilationWidth: g.dilationWidth,
-    padTop: g.padTop,
-    padLeft: g.padLeft,
-    padBottom: g.padBottom,
-    padRight: g.padRight,
-  };
+  return windowConvInfo('conv2d', false, xShape, filterShape, strides, padding, dilations);
 }
 
 /**
@@ -113,12 +70,6 @@ export function isPointwiseConv(info: Conv2DInfo): boolean {
     info.outHeight === info.inHeight &&
     info.outWidth === info.inWidth
   );
-}
-
-function expectFloat(t: Tensor, name: string, arg: string): void {
-  if (t.dtype !== 'float32') {
-    throw new Error(`${name}: argument '${arg}' must be float32, got ${t.dtype} (use nr.cast)`);
-  }
 }
 
 /**
@@ -164,15 +115,6 @@ export function conv2d(
     });
     return x.rank === 3 ? reshape(y, out.shape.slice(1)) : y;
   });
-}
-
-function checkOperand(t: Tensor, expected: readonly number[], name: string, arg: string): void {
-  expectFloat(t, name, arg);
-  if (t.rank !== expected.length || t.shape.some((d, i) => d !== expected[i])) {
-    throw new Error(
-      `${name}: argument '${arg}' has shape ${fmt(t.shape)}, expected ${fmt(expected)} from the conv2d info`,
-    );
-  }
 }
 
 /**
