@@ -1,7 +1,5 @@
-import type { DType } from '../backend/types.js';
 import { engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
-import type { ConfigDict } from '../initializers/initializers.js';
 import { registerBuiltinLayers } from '../layers/builtins.js';
 import type { Layer } from '../layers/layer.js';
 import { snakeCase } from '../layers/layer.js';
@@ -9,8 +7,12 @@ import { getLayerClass } from '../layers/registry.js';
 import { Sequential } from '../models/sequential.js';
 import { tensor } from '../ops/creation.js';
 import { resolveHandler } from './handlers.js';
+import { checkLayerClasses } from './layer-classes.js';
+import { isModelClass, normalizeTopology } from './normalize.js';
 import { compileFromTrainingConfig, trainingConfigOf } from './training-config.js';
 import type { IOHandler, JsonValue, ModelArtifacts, SaveOptions, SaveResult, WeightSpec } from './types.js';
+import { locateWeights, readWeight } from './weights.js';
+import { assignWeights } from './weights-assign.js';
 
 /** Version string written into saved models. */
 const GENERATED_BY = 'Neurona 0.1.0';
@@ -113,33 +115,29 @@ export async function saveModel(
   return handler.save!(await modelToArtifacts(model, options));
 }
 
-const BYTES: Record<DType, number> = { float32: 4, int32: 4, bool: 1 };
-
-/** @internal Rebuild a Sequential model from artifacts; frees everything it made if any check fails. */
+/** @internal Rebuild a model from artifacts (any LayersModel variant); frees everything it made if any check fails. */
 export function artifactsToModel(a: ModelArtifacts): Sequential {
   registerBuiltinLayers();
-  const topo = a.modelTopology;
-  const cls = topo.class_name;
-  if (cls !== 'Sequential') {
+  const topo = normalizeTopology(a.modelTopology);
+  checkLayerClasses(topo);
+  if (topo.class_name !== 'Sequential' || topo.config.layers.some((l) => isModelClass(l.class_name))) {
     throw new Error(
-      `loadModel: only 'Sequential' models are supported, got class_name ${JSON.stringify(cls)}`,
+      `loadModel: ${topo.class_name === 'Sequential' ? 'a Sequential model holding nested models' : `'${topo.class_name}' (functional) models`} cannot be built yet: only Sequential models of plain layers load in this version`,
     );
   }
-  const config = fromPythonic(topo.config ?? null) as ConfigDict | null;
-  const layerList = config?.layers;
-  if (!Array.isArray(layerList)) throw new Error('loadModel: modelTopology.config.layers must be an array');
   const layers: Layer[] = [];
   let model: Sequential | null = null;
   try {
-    for (const [i, entry] of layerList.entries()) {
-      const e = entry as { className?: unknown; config?: unknown };
-      if (typeof e.className !== 'string' || typeof e.config !== 'object' || e.config === null) {
-        throw new Error(`loadModel: layer ${i} needs 'class_name' and 'config'`);
+    for (const [i, entry] of topo.config.layers.entries()) {
+      const Cls = getLayerClass(entry.class_name);
+      try {
+        layers.push(new Cls(fromPythonic(entry.config) as never));
+      } catch (e) {
+        throw new Error(`loadModel: layer ${i} (${entry.class_name}): ${(e as Error).message}`);
       }
-      const Cls = getLayerClass(e.className);
-      layers.push(new Cls(e.config as never));
     }
-    model = new Sequential({ layers, name: typeof config?.name === 'string' ? config.name : undefined });
+    const name = topo.config.name;
+    model = new Sequential({ layers, name: typeof name === 'string' ? name : undefined });
     if (!model.built)
       throw new Error('loadModel: the first layer has no batch_input_shape, so the model cannot be built');
     assignWeights(model, a);
@@ -149,64 +147,6 @@ export function artifactsToModel(a: ModelArtifacts): Sequential {
     if (model) model.dispose();
     else for (const l of layers) l.dispose();
     throw e;
-  }
-}
-
-/** A weight of the manifest and where its bytes start in the weight data. */
-interface Located {
-  spec: WeightSpec;
-  offset: number;
-}
-
-/** Every spec with its byte offset (dtypes checked), and the bytes the manifest needs in all. */
-function locateWeights(a: ModelArtifacts): { located: Located[]; bytes: number } {
-  const located: Located[] = [];
-  let offset = 0;
-  for (const spec of a.weightSpecs) {
-    if (!(spec.dtype in BYTES))
-      throw new Error(`loadModel: weight '${spec.name}' has unsupported dtype '${spec.dtype}'`);
-    located.push({ spec, offset });
-    offset += spec.shape.reduce((p, d) => p * d, 1) * BYTES[spec.dtype];
-  }
-  return { located, bytes: offset };
-}
-
-/** The values of one located weight (float32, or int32 for any other dtype). */
-function readWeight(a: ModelArtifacts, { spec, offset }: Located): Float32Array | Int32Array {
-  const bytes = a.weightData.slice(offset, offset + spec.shape.reduce((p, d) => p * d, 1) * 4);
-  return spec.dtype === 'float32' ? new Float32Array(bytes) : new Int32Array(bytes);
-}
-
-function assignWeights(model: Sequential, a: ModelArtifacts): void {
-  const { located, bytes: offset } = locateWeights(a);
-  const byName = new Map(located.filter((l) => l.spec.group !== 'optimizer').map((l) => [l.spec.name, l]));
-  const weights = model.weights;
-  const missing = weights.filter((w) => !byName.has(w.name)).map((w) => w.name);
-  if (missing.length) throw new Error(`loadModel: weights missing from the file: ${missing.join(', ')}`);
-  for (const w of weights) {
-    const { spec } = byName.get(w.name)!;
-    if (spec.shape.length !== w.shape.length || spec.shape.some((d, i) => d !== w.shape[i])) {
-      throw new Error(
-        `loadModel: weight '${w.name}' has shape [${spec.shape.join(', ')}] in the file, the layer expects [${w.shape.join(', ')}]`,
-      );
-    }
-  }
-  if (offset > a.weightData.byteLength) {
-    throw new Error(
-      `loadModel: the manifest needs ${offset} bytes of weight data, the file has ${a.weightData.byteLength}`,
-    );
-  }
-  const values: Tensor[] = engine().scoped('loadModel', () =>
-    weights.map((w) => {
-      const l = byName.get(w.name)!;
-      const data = readWeight(a, l);
-      return tensor(data instanceof Float32Array ? data : Float32Array.from(data), l.spec.shape, 'float32');
-    }),
-  );
-  try {
-    model.setWeights(values);
-  } finally {
-    for (const v of values) v.dispose();
   }
 }
 
@@ -238,11 +178,11 @@ export async function loadModel(source: string | IOHandler): Promise<Sequential>
 /** Set the compiled optimizer's state from the weights of group `'optimizer'`, when the file has them. */
 async function restoreOptimizer(model: Sequential, a: ModelArtifacts): Promise<void> {
   const opt = model.optimizer;
-  const parts = locateWeights(a).located.filter((l) => l.spec.group === 'optimizer');
+  const parts = locateWeights(a.weightSpecs).filter((l) => l.spec.group === 'optimizer');
   if (parts.length === 0 || !opt) return;
   if (parts.length === 1 && parts[0]!.spec.name.endsWith('iter')) {
     // TensorFlow.js creates slots on the first update: an untrained optimizer saves only its step count.
-    const n = readWeight(a, parts[0]!)[0]!;
+    const n = readWeight(a.weightData, parts[0]!)[0]!;
     if (!Number.isInteger(n) || n < 0) {
       throw new Error(`loadModel: the saved optimizer iteration count must be an integer >= 0, got ${n}`);
     }
@@ -251,7 +191,7 @@ async function restoreOptimizer(model: Sequential, a: ModelArtifacts): Promise<v
   }
   const values = engine().scoped('loadModel', () =>
     parts.map((l) => {
-      const data = readWeight(a, l);
+      const data = readWeight(a.weightData, l);
       // tfjs stores the iteration count as float32; ours is int32: only its value matters.
       return tensor(data, l.spec.shape, data instanceof Int32Array ? 'int32' : 'float32');
     }),
