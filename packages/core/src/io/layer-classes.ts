@@ -20,18 +20,17 @@ const isEntry = (v: JsonValue | undefined): v is { class_name: string; config: {
   v.config !== null &&
   typeof v.config === 'object';
 
-/** Every layer of a canonical topology, nested models and wrapped layers included, with its path. */
-function* walk(layers: readonly CanonicalLayer[], path: string): Generator<[CanonicalLayer, string]> {
-  for (const [i, l] of layers.entries()) {
-    const p = `${path}[${i}]`;
-    yield [l, p];
-    if (isModelClass(l.class_name) && Array.isArray(l.config.layers)) {
-      yield* walk(l.config.layers as CanonicalLayer[], `${p}.config.layers`);
+/** A layer and every layer inside it (a nested model's layers, a wrapper's layer), each with its path. */
+function* walk(l: CanonicalLayer, path: string): Generator<[CanonicalLayer, string]> {
+  yield [l, path];
+  if (isModelClass(l.class_name) && Array.isArray(l.config.layers)) {
+    for (const [i, inner] of (l.config.layers as CanonicalLayer[]).entries()) {
+      yield* walk(inner, `${path}.config.layers[${i}]`);
     }
-    for (const k of ['layer', 'forward_layer', 'backward_layer']) {
-      const inner = l.config[k];
-      if (isEntry(inner)) yield* walk([inner], `${p}.config.${k}`);
-    }
+  }
+  for (const k of ['layer', 'forward_layer', 'backward_layer']) {
+    const inner = l.config[k];
+    if (isEntry(inner)) yield* walk(inner, `${path}.config.${k}`);
   }
 }
 
@@ -44,16 +43,18 @@ export interface UnsupportedLayer {
 
 /**
  * The layers of a canonical topology whose class is not registered (nested models and wrapped layers
- * included); empty when every class can be built.
+ * included), with paths starting at `root` (where the model config sits in the file); empty when every class
+ * can be built.
  *
  * @example
  * ```ts
  * unsupportedLayers(normalizeTopology(json)).map((l) => l.label); // ["Conv1D 'conv1d_1'"]
  * ```
  */
-export function unsupportedLayers(topo: CanonicalTopology): UnsupportedLayer[] {
+export function unsupportedLayers(topo: CanonicalTopology, root = 'modelTopology'): UnsupportedLayer[] {
   const out: UnsupportedLayer[] = [];
-  for (const [l, path] of walk(topo.config.layers, 'config.layers')) {
+  for (const [l, path] of walk(topo, root)) {
+    if (l === topo) continue;
     if (isModelClass(l.class_name) || registered(l.class_name)) continue;
     const name = l.name ?? l.config.name;
     out.push({
@@ -74,8 +75,8 @@ export function unsupportedLayers(topo: CanonicalTopology): UnsupportedLayer[] {
  * checkLayerClasses(normalizeTopology(artifacts.modelTopology)); // throws for an unknown 'Conv1D'
  * ```
  */
-export function checkLayerClasses(topo: CanonicalTopology): void {
-  const bad = unsupportedLayers(topo);
+export function checkLayerClasses(topo: CanonicalTopology, root = 'modelTopology'): void {
+  const bad = unsupportedLayers(topo, root);
   if (bad.length === 0) return;
   const classes = [...new Set(bad.map((b) => `'${b.className}'`))];
   const listed = bad.slice(0, 6).map((b) => `${b.label} (at ${b.path})`);

@@ -119,7 +119,10 @@ export async function saveModel(
 export function artifactsToModel(a: ModelArtifacts): Sequential {
   registerBuiltinLayers();
   const topo = normalizeTopology(a.modelTopology);
-  checkLayerClasses(topo);
+  checkLayerClasses(
+    topo,
+    a.modelTopology.model_config === undefined ? 'modelTopology' : 'modelTopology.model_config',
+  );
   if (topo.class_name !== 'Sequential' || topo.config.layers.some((l) => isModelClass(l.class_name))) {
     throw new Error(
       `loadModel: ${topo.class_name === 'Sequential' ? 'a Sequential model holding nested models' : `'${topo.class_name}' (functional) models`} cannot be built yet: only Sequential models of plain layers load in this version`,
