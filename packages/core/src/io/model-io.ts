@@ -119,10 +119,8 @@ export async function saveModel(
 export function artifactsToModel(a: ModelArtifacts): Sequential {
   registerBuiltinLayers();
   const topo = normalizeTopology(a.modelTopology);
-  checkLayerClasses(
-    topo,
-    a.modelTopology.model_config === undefined ? 'modelTopology' : 'modelTopology.model_config',
-  );
+  const root = a.modelTopology.model_config === undefined ? 'modelTopology' : 'modelTopology.model_config';
+  checkLayerClasses(topo, root);
   if (topo.class_name !== 'Sequential' || topo.config.layers.some((l) => isModelClass(l.class_name))) {
     throw new Error(
       `loadModel: ${topo.class_name === 'Sequential' ? 'a Sequential model holding nested models' : `'${topo.class_name}' (functional) models`} cannot be built yet: only Sequential models of plain layers load in this version`,
@@ -136,7 +134,7 @@ export function artifactsToModel(a: ModelArtifacts): Sequential {
       try {
         layers.push(new Cls(fromPythonic(entry.config) as never));
       } catch (e) {
-        throw new Error(`loadModel: layer ${i} (${entry.class_name}): ${(e as Error).message}`);
+        throw new Error(`loadModel: ${root}.config.layers[${i}]: ${(e as Error).message}`);
       }
     }
     const name = topo.config.name;

@@ -323,6 +323,25 @@ describe('normalizeTopology', () => {
     );
   });
 
+  it('loadModel names the layer, the field and the value of a config Neurona cannot honour', async () => {
+    const conv: Obj = {
+      ...k3Dense('c', 2, 'relu'),
+      filters: 2,
+      kernel_size: [3, 3],
+      data_format: 'channels_first',
+      batch_shape: [null, 3, 8, 8],
+    };
+    delete conv.units;
+    const topology: Obj = {
+      model_config: { class_name: 'Sequential', config: { layers: [k3('Conv2D', conv)] } },
+    };
+    const before = nr.memory().numTensors;
+    await expect(nr.loadModel(nr.io.memory(artifactsOf(topology, [])))).rejects.toThrow(
+      "loadModel: modelTopology.model_config.config.layers[0]: Conv2D 'c': dataFormat 'channelsFirst' is not supported",
+    );
+    expect(nr.memory().numTensors).toBe(before);
+  });
+
   it('loadModel names unknown layer classes with their layer names and paths, leaking nothing', async () => {
     const topology: Obj = {
       model_config: {

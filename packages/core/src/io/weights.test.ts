@@ -105,6 +105,13 @@ describe('weight decoding', () => {
     expect(ours[1]).toBeInstanceOf(Int32Array);
     expect(Object.is(ours[2]![6], -0)).toBe(true);
     expect(halfToFloat(0x7e00)).toBeNaN();
+    // Writers that put the stored type in `dtype` and the value type in `original_dtype` decode the same.
+    const alt = {
+      ...specs[0]!,
+      dtype: 'uint8',
+      quantization: { ...specs[0]!.quantization!, original_dtype: 'float32' },
+    };
+    expect(readWeight(buf, locateWeights([alt as WeightSpec])[0]!)).toEqual(hand[0]);
     tf.dispose(Object.values(theirs));
   });
 

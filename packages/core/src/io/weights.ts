@@ -32,15 +32,26 @@ function checkQuantization(spec: WeightSpec): WeightQuantization | null {
       `${where}: ${q.dtype} quantization needs numeric 'min' and 'scale', got min ${JSON.stringify(q.min)}, scale ${JSON.stringify(q.scale)}`,
     );
   }
-  if (spec.dtype !== 'float32' && spec.dtype !== 'int32') {
-    throw new Error(`${where}: only float32 and int32 weights can be quantized, got dtype '${spec.dtype}'`);
+  const dtype = valueDtype(spec);
+  if (dtype !== 'float32' && dtype !== 'int32') {
+    throw new Error(`${where}: only float32 and int32 weights can be quantized, got dtype '${dtype}'`);
   }
   return q;
 }
 
+/**
+ * The dtype a weight's values have once decoded: the spec's `dtype`, or the quantization's `original_dtype`
+ * when a writer put the stored type (`uint8`, ...) in `dtype` instead.
+ */
+function valueDtype(spec: WeightSpec): string {
+  const q = spec.quantization;
+  const d: string = spec.dtype;
+  return q?.original_dtype !== undefined && (d === q.dtype || !PLAIN.includes(d)) ? q.original_dtype : d;
+}
+
 /** How a weight is stored, for messages: `float32`, or `uint8-quantized float32`. */
 function storage(spec: WeightSpec): string {
-  return spec.quantization ? `${spec.quantization.dtype}-quantized ${spec.dtype}` : spec.dtype;
+  return spec.quantization ? `${spec.quantization.dtype}-quantized ${valueDtype(spec)}` : spec.dtype;
 }
 
 /**
@@ -133,8 +144,8 @@ export function readWeight(
     return new Int32Array(raw);
   }
   const view = new DataView(data, offset, bytes);
-  const out = spec.dtype === 'int32' ? new Int32Array(n) : new Float32Array(n);
-  const round = spec.dtype === 'int32';
+  const round = valueDtype(spec) === 'int32';
+  const out = round ? new Int32Array(n) : new Float32Array(n);
   for (let i = 0; i < n; i++) {
     let v: number;
     if (q.dtype === 'float16') v = halfToFloat(view.getUint16(2 * i, true));
