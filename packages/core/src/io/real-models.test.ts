@@ -29,7 +29,8 @@ const EXPECTED_FAILURES: Record<string, string> = {
   'ml5-crepe': "functional model ('Model'): needs the functional model builder (io/topology.ts)",
   'ml5-cvae-quickdraw':
     'functional model with 2 inputs: needs the functional model builder; layers Concatenate, Conv2DTranspose, UpSampling2D',
-  'ml5-dcgan-face': 'layer Conv2DTranspose',
+  'ml5-dcgan-face':
+    "layer Conv2DTranspose, with data_format 'channels_first' (and BatchNormalization on axis 1)",
   'tm-image-mobilenetv2':
     'nested models (Sequential of a functional MobileNetV2 and a Sequential head): needs the functional model builder; layers DepthwiseConv2D, ReLU, ZeroPadding2D, Add',
   'twitch-sentiment-conv1d': 'layers Conv1D, GlobalMaxPooling1D',
