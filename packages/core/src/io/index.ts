@@ -10,4 +10,12 @@
  * @packageDocumentation
  */
 export { memory, resolveHandler } from './handlers.js';
-export type { IOHandler, JsonValue, ModelArtifacts, SaveOptions, SaveResult, WeightSpec } from './types.js';
+export type {
+  IOHandler,
+  JsonValue,
+  ModelArtifacts,
+  SaveOptions,
+  SaveResult,
+  WeightQuantization,
+  WeightSpec,
+} from './types.js';

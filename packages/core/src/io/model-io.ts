@@ -1,13 +1,16 @@
-import type { DType } from '../backend/types.js';
 import { engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { registerBuiltinLayers } from '../layers/builtins.js';
 import type { LayersModel } from '../models/functional.js';
 import { tensor } from '../ops/creation.js';
 import { resolveHandler } from './handlers.js';
+import { checkLayerClasses } from './layer-classes.js';
+import { type JsonObject, normalizeTopology } from './normalize.js';
 import { modelFromTopology, toPythonic } from './topology.js';
 import { compileFromTrainingConfig, trainingConfigOf } from './training-config.js';
 import type { IOHandler, JsonValue, ModelArtifacts, SaveOptions, SaveResult, WeightSpec } from './types.js';
+import { locateWeights, readWeight } from './weights.js';
+import { assignWeights } from './weights-assign.js';
 
 /** Version string written into saved models. */
 const GENERATED_BY = 'Neurona 0.1.0';
@@ -78,13 +81,13 @@ export async function saveModel(
   return handler.save!(await modelToArtifacts(model, options));
 }
 
-const BYTES: Record<DType, number> = { float32: 4, int32: 4, bool: 1 };
-
-/** @internal Rebuild a model (Sequential, functional, nested) from artifacts; frees everything it made if any check fails. */
+/** @internal Rebuild a model (any LayersModel variant: Sequential, functional, nested) from artifacts; frees everything it made if any check fails. */
 export function artifactsToModel(a: ModelArtifacts): LayersModel {
   registerBuiltinLayers();
-  const topo = a.modelTopology as unknown as { [key: string]: JsonValue };
-  const model = modelFromTopology(topo);
+  const topo = normalizeTopology(a.modelTopology);
+  const root = a.modelTopology.model_config === undefined ? 'modelTopology' : 'modelTopology.model_config';
+  checkLayerClasses(topo, root);
+  const model = modelFromTopology(topo as unknown as JsonObject);
   try {
     assignWeights(model, a);
     if (a.trainingConfig !== undefined) compileFromTrainingConfig(model, a.trainingConfig);
@@ -92,64 +95,6 @@ export function artifactsToModel(a: ModelArtifacts): LayersModel {
   } catch (e) {
     model.dispose();
     throw e;
-  }
-}
-
-/** A weight of the manifest and where its bytes start in the weight data. */
-interface Located {
-  spec: WeightSpec;
-  offset: number;
-}
-
-/** Every spec with its byte offset (dtypes checked), and the bytes the manifest needs in all. */
-function locateWeights(a: ModelArtifacts): { located: Located[]; bytes: number } {
-  const located: Located[] = [];
-  let offset = 0;
-  for (const spec of a.weightSpecs) {
-    if (!(spec.dtype in BYTES))
-      throw new Error(`loadModel: weight '${spec.name}' has unsupported dtype '${spec.dtype}'`);
-    located.push({ spec, offset });
-    offset += spec.shape.reduce((p, d) => p * d, 1) * BYTES[spec.dtype];
-  }
-  return { located, bytes: offset };
-}
-
-/** The values of one located weight (float32, or int32 for any other dtype). */
-function readWeight(a: ModelArtifacts, { spec, offset }: Located): Float32Array | Int32Array {
-  const bytes = a.weightData.slice(offset, offset + spec.shape.reduce((p, d) => p * d, 1) * 4);
-  return spec.dtype === 'float32' ? new Float32Array(bytes) : new Int32Array(bytes);
-}
-
-function assignWeights(model: LayersModel, a: ModelArtifacts): void {
-  const { located, bytes: offset } = locateWeights(a);
-  const byName = new Map(located.filter((l) => l.spec.group !== 'optimizer').map((l) => [l.spec.name, l]));
-  const weights = model.weights;
-  const missing = weights.filter((w) => !byName.has(w.name)).map((w) => w.name);
-  if (missing.length) throw new Error(`loadModel: weights missing from the file: ${missing.join(', ')}`);
-  for (const w of weights) {
-    const { spec } = byName.get(w.name)!;
-    if (spec.shape.length !== w.shape.length || spec.shape.some((d, i) => d !== w.shape[i])) {
-      throw new Error(
-        `loadModel: weight '${w.name}' has shape [${spec.shape.join(', ')}] in the file, the layer expects [${w.shape.join(', ')}]`,
-      );
-    }
-  }
-  if (offset > a.weightData.byteLength) {
-    throw new Error(
-      `loadModel: the manifest needs ${offset} bytes of weight data, the file has ${a.weightData.byteLength}`,
-    );
-  }
-  const values: Tensor[] = engine().scoped('loadModel', () =>
-    weights.map((w) => {
-      const l = byName.get(w.name)!;
-      const data = readWeight(a, l);
-      return tensor(data instanceof Float32Array ? data : Float32Array.from(data), l.spec.shape, 'float32');
-    }),
-  );
-  try {
-    model.setWeights(values);
-  } finally {
-    for (const v of values) v.dispose();
   }
 }
 
@@ -181,11 +126,11 @@ export async function loadModel(source: string | IOHandler): Promise<LayersModel
 /** Set the compiled optimizer's state from the weights of group `'optimizer'`, when the file has them. */
 async function restoreOptimizer(model: LayersModel, a: ModelArtifacts): Promise<void> {
   const opt = model.optimizer;
-  const parts = locateWeights(a).located.filter((l) => l.spec.group === 'optimizer');
+  const parts = locateWeights(a.weightSpecs).filter((l) => l.spec.group === 'optimizer');
   if (parts.length === 0 || !opt) return;
   if (parts.length === 1 && parts[0]!.spec.name.endsWith('iter')) {
     // TensorFlow.js creates slots on the first update: an untrained optimizer saves only its step count.
-    const n = readWeight(a, parts[0]!)[0]!;
+    const n = readWeight(a.weightData, parts[0]!)[0]!;
     if (!Number.isInteger(n) || n < 0) {
       throw new Error(`loadModel: the saved optimizer iteration count must be an integer >= 0, got ${n}`);
     }
@@ -194,7 +139,7 @@ async function restoreOptimizer(model: LayersModel, a: ModelArtifacts): Promise<
   }
   const values = engine().scoped('loadModel', () =>
     parts.map((l) => {
-      const data = readWeight(a, l);
+      const data = readWeight(a.weightData, l);
       // tfjs stores the iteration count as float32; ours is int32: only its value matters.
       return tensor(data, l.spec.shape, data instanceof Int32Array ? 'int32' : 'float32');
     }),

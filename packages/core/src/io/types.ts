@@ -14,6 +14,28 @@ export interface WeightSpec {
   dtype: DType;
   /** `'optimizer'` for optimizer state saved with `includeOptimizer` (TensorFlow.js's weight groups); absent for model weights. */
   group?: string;
+  /** How the converter stored the values when it quantized them (dequantized on load); absent for raw values. */
+  quantization?: WeightQuantization;
+}
+
+/**
+ * How `tensorflowjs_converter --quantize_*` stored a weight: `uint8` / `uint16` affine (`value = q * scale +
+ * min`) or `float16` (half floats).
+ *
+ * @example
+ * ```ts
+ * const q: nr.io.WeightQuantization = { dtype: 'uint8', min: -1, scale: 2 / 255 };
+ * ```
+ */
+export interface WeightQuantization {
+  /** The stored element type. */
+  dtype: 'uint8' | 'uint16' | 'float16';
+  /** The value of a stored 0 (affine quantization only). */
+  min?: number;
+  /** The step between stored integers (affine quantization only). */
+  scale?: number;
+  /** The dtype before quantization, as some converters record it (the spec's `dtype` says the same). */
+  original_dtype?: string;
 }
 
 /**

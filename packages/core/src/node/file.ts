@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type { IOHandler, JsonValue, ModelArtifacts, SaveResult, WeightSpec } from '../io/types.js';
+import type { IOHandler, ModelArtifacts, SaveResult } from '../io/types.js';
+import { readModelFiles } from './file-load.js';
 
 const MODEL_JSON = 'model.json';
 const WEIGHTS_BIN = 'weights.bin';
@@ -64,55 +65,6 @@ export function fileSystem(directory: string): IOHandler {
       };
     },
 
-    async load(): Promise<ModelArtifacts> {
-      const jsonPath = join(dir, MODEL_JSON);
-      let parsed: { [key: string]: JsonValue };
-      try {
-        parsed = JSON.parse(await readFile(jsonPath, 'utf8'));
-      } catch (e) {
-        throw new Error(`loadModel: cannot read ${jsonPath}: ${(e as Error).message}`);
-      }
-      const topology = parsed.modelTopology;
-      const manifest = parsed.weightsManifest;
-      if (!topology || typeof topology !== 'object' || Array.isArray(topology)) {
-        throw new Error(`loadModel: ${jsonPath} has no 'modelTopology' object`);
-      }
-      if (!Array.isArray(manifest)) throw new Error(`loadModel: ${jsonPath} has no 'weightsManifest' array`);
-      const specs: WeightSpec[] = [];
-      const chunks: Uint8Array[] = [];
-      for (const group of manifest) {
-        const g = group as { paths?: unknown; weights?: unknown };
-        if (!Array.isArray(g.paths) || !Array.isArray(g.weights)) {
-          throw new Error(
-            `loadModel: ${jsonPath}: each weightsManifest entry needs 'paths' and 'weights' arrays`,
-          );
-        }
-        for (const p of g.paths) {
-          if (typeof p !== 'string' || p.includes('..') || p.startsWith('/')) {
-            throw new Error(`loadModel: ${jsonPath}: refusing weight path ${JSON.stringify(p)}`);
-          }
-          chunks.push(new Uint8Array(await readFile(join(dir, p))));
-        }
-        specs.push(...(g.weights as WeightSpec[]));
-      }
-      const total = chunks.reduce((n, c) => n + c.byteLength, 0);
-      const data = new Uint8Array(total);
-      let offset = 0;
-      for (const c of chunks) {
-        data.set(c, offset);
-        offset += c.byteLength;
-      }
-      return {
-        modelTopology: topology as { [key: string]: JsonValue },
-        weightSpecs: specs,
-        weightData: data.buffer,
-        format: typeof parsed.format === 'string' ? parsed.format : undefined,
-        trainingConfig:
-          parsed.trainingConfig === undefined
-            ? undefined
-            : (parsed.trainingConfig as { [key: string]: JsonValue }),
-        generatedBy: typeof parsed.generatedBy === 'string' ? parsed.generatedBy : undefined,
-      };
-    },
+    load: (): Promise<ModelArtifacts> => readModelFiles(directory),
   };
 }

@@ -67,7 +67,10 @@ export class TimeDistributed extends Wrapper {
   override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
     this.checkInputShape(inputShape);
     const out = this.layer.computeOutputShape(this.stepShape(inputShape));
-    return [inputShape[0] ?? null, inputShape[1] ?? null, ...out.slice(1)];
+    if (out.length > 0 && Array.isArray(out[0])) {
+      throw new Error(`TimeDistributed '${this.name}': the wrapped layer '${this.layer.name}' has several outputs`);
+    }
+    return [inputShape[0] ?? null, inputShape[1] ?? null, ...(out as SymbolicShape).slice(1)];
   }
 
   override call(inputs: Tensor, options: CallOptions = {}): Tensor {
