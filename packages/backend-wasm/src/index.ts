@@ -26,6 +26,7 @@ import type {
 import { binary } from './kernels/binary.js';
 import { cast } from './kernels/cast.js';
 import { conv2d, conv2dGradFilter, conv2dGradInput } from './kernels/conv2d.js';
+import { depthwiseConv2d } from './kernels/depthwise-conv2d.js';
 import { conv2dBiasActivation, matmulBiasActivation } from './kernels/fused.js';
 import { matmul } from './kernels/matmul.js';
 import { concat, gather, pad, slice, transpose } from './kernels/movement.js';
@@ -43,7 +44,6 @@ type CompositeOnly =
   | 'optimizerUpdate'
   | 'sparseSoftmaxCrossEntropy'
   | 'sparseSoftmaxCrossEntropyGrad'
-  | 'depthwiseConv2d'
   | 'depthwiseConv2dGradInput'
   | 'depthwiseConv2dGradFilter';
 
@@ -52,7 +52,7 @@ export type { WasmRecord } from './storage.js';
 
 /**
  * The fused kernels this backend runs natively; the recurrent sequence kernels and the fused training kernels (in-place optimizer step, sparse softmax cross-entropy)
- * and the depthwise convolution kernels run core's composites.
+ * and the depthwise convolution's gradients run core's composites.
  */
 type NativeFused = Omit<
   FusedKernels,
@@ -115,6 +115,8 @@ export async function wasm(options: WasmOptions = {}): Promise<WasmBackend> {
       own('conv2dGradInput', conv2dGradInput(tw, input(dy), input(f), info, out), out),
     conv2dGradFilter: (x, dy, info, out) =>
       own('conv2dGradFilter', conv2dGradFilter(tw, input(x), input(dy), info, out), out),
+    depthwiseConv2d: (x, f, info, out) =>
+      own('depthwiseConv2d', depthwiseConv2d(tw, input(x), input(f), info, out), out),
     maxPool: (x, info, out) => own('maxPool', maxPool(tw, input(x), info, out), out),
     maxPoolGrad: (dy, x, info, out) =>
       own('maxPoolGrad', maxPoolGrad(tw, input(dy), input(x), info, out), out),

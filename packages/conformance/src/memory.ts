@@ -53,6 +53,7 @@ const PROBES: readonly Probe[] = [
   ['gather', ['gather'], ({ x }) => [nr.gather(x, [1, 0, 1])]],
   ['split in 3', ['slice'], ({ x }) => nr.split(x, 3, 1)],
   ['conv2d', ['conv2d'], ({ img, filter }) => [nr.conv2d(img, filter, 1, 'same')]],
+  ['depthwiseConv2d', ['depthwiseConv2d'], ({ img, filter }) => [nr.depthwiseConv2d(img, filter, 2, 'same')]],
   ['maxPool', ['maxPool'], ({ img }) => [nr.maxPool(img, 2, 2, 'valid')]],
   ['avgPool', ['avgPool'], ({ img }) => [nr.avgPool(img, 3, 1, 'same')]],
   ['softmax', ['softmax'], ({ x }) => [nr.softmax(x)]],
@@ -222,6 +223,30 @@ export function registerMemory(suite: Suite): void {
         expectCounts(
           counts(),
           { handles: before.handles - 3, tensors: before.tensors - 3 },
+          'after disposing everything',
+        );
+      },
+    );
+
+    test(
+      'depthwiseConv2d gradients leave no leaks',
+      ['depthwiseConv2d', 'depthwiseConv2dGradInput', 'depthwiseConv2dGradFilter'],
+      () => {
+        const x = nr.randomNormal([2, 5, 4, 3]);
+        const f = nr.randomNormal([3, 3, 3, 2]);
+        const before = counts();
+        const { value, grads } = nr.valueAndGrads((xt: nr.Tensor, ft: nr.Tensor) =>
+          nr.sum(nr.square(nr.depthwiseConv2d(xt, ft, 1, 'same', 2))),
+        )([x, f]);
+        expectCounts(
+          counts(),
+          { handles: before.handles + 3, tensors: before.tensors + 3 },
+          'valueAndGrads (value + 2 grads)',
+        );
+        nr.dispose([value, grads, x, f]);
+        expectCounts(
+          counts(),
+          { handles: before.handles - 2, tensors: before.tensors - 2 },
           'after disposing everything',
         );
       },
