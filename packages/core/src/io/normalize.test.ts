@@ -10,6 +10,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cpu } from '../../../backend-cpu/src/index.js';
 import * as nr from '../index.js';
 import { normalizeTopology } from './normalize.js';
+import {
+  dense,
+  k3,
+  k3Dense,
+  keras3Functional,
+  keras3Nested,
+  keras3NestedSpecs,
+  policy,
+} from './testing/keras3-fixtures.js';
 import { randomWeightData } from './testing/random-weights.js';
 import type { JsonValue, ModelArtifacts, WeightSpec } from './types.js';
 
@@ -19,80 +28,6 @@ beforeAll(async () => {
 });
 
 type Obj = { [k: string]: JsonValue };
-const policy = (name: string): Obj => ({
-  module: 'keras',
-  class_name: 'DTypePolicy',
-  config: { name },
-  registered_name: null,
-});
-const glorot: Obj = {
-  module: 'keras.initializers',
-  class_name: 'GlorotUniform',
-  config: { seed: null },
-  registered_name: null,
-};
-const kt = (layer: string, shape: (number | null)[]): Obj => ({
-  class_name: '__keras_tensor__',
-  config: { shape, dtype: 'float32', keras_history: [layer, 0, 0] },
-});
-/** A Keras 3 layer entry (as `model.to_json()` of Keras 3.x writes it). */
-const k3 = (cls: string, config: Obj, inbound?: JsonValue): Obj => ({
-  module: 'keras.layers',
-  class_name: cls,
-  config,
-  registered_name: null,
-  ...(inbound === undefined
-    ? {}
-    : { name: config.name!, build_config: { input_shape: [null, 3] }, inbound_nodes: inbound }),
-});
-const k3Dense = (name: string, units: number, activation: string): Obj => ({
-  name,
-  trainable: true,
-  dtype: policy('float32'),
-  units,
-  activation,
-  use_bias: true,
-  kernel_initializer: glorot,
-  bias_initializer: { module: 'keras.initializers', class_name: 'Zeros', config: {}, registered_name: null },
-  kernel_regularizer: null,
-});
-const dense = (name: string, units: number, activation: string): Obj => ({
-  name,
-  trainable: true,
-  dtype: 'float32',
-  units,
-  activation,
-  use_bias: true,
-  kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } },
-  bias_initializer: { class_name: 'Zeros', config: {} },
-  kernel_regularizer: null,
-});
-
-/** Keras 3 functional: two inputs, concatenate, dense; `input_layers` listed, `output_layers` a single triple. */
-const keras3Functional: Obj = {
-  module: 'keras.src.models.functional',
-  class_name: 'Functional',
-  config: {
-    name: 'two_in',
-    trainable: true,
-    layers: [
-      k3('InputLayer', { batch_shape: [null, 3], dtype: 'float32', sparse: false, name: 'a' }, []),
-      k3('InputLayer', { batch_shape: [null, 2], dtype: 'float32', sparse: false, name: 'b' }, []),
-      k3('Concatenate', { name: 'cat', trainable: true, dtype: policy('float32'), axis: -1 }, [
-        { args: [[kt('a', [null, 3]), kt('b', [null, 2])]], kwargs: {} },
-      ]),
-      k3('Dense', k3Dense('out', 4, 'tanh'), [{ args: [kt('cat', [null, 5])], kwargs: {} }]),
-    ],
-    input_layers: [
-      ['a', 0, 0],
-      ['b', 0, 0],
-    ],
-    output_layers: ['out', 0, 0],
-  },
-  registered_name: 'Functional',
-  build_config: { input_shape: null },
-  compile_config: { loss: 'mse' },
-};
 
 const canonicalFunctional: Obj = {
   class_name: 'Functional',
@@ -192,40 +127,7 @@ describe('normalizeTopology', () => {
   });
 
   it('a Keras 3 Sequential holding a Functional model becomes a nested canonical model with the same predictions', async () => {
-    const inner: Obj = {
-      module: 'keras.src.models.functional',
-      class_name: 'Functional',
-      config: {
-        name: 'trunk',
-        trainable: true,
-        layers: [
-          k3('InputLayer', { batch_shape: [null, 3], dtype: 'float32', sparse: false, name: 'x' }, []),
-          k3('Dense', k3Dense('d1', 4, 'relu'), [{ args: [kt('x', [null, 3])], kwargs: {} }]),
-        ],
-        input_layers: [['x', 0, 0]],
-        output_layers: [['d1', 0, 0]],
-      },
-      registered_name: 'Functional',
-      build_config: { input_shape: [null, 3] },
-    };
-    const seq: Obj = {
-      module: 'keras',
-      class_name: 'Sequential',
-      config: {
-        name: 'tm',
-        trainable: true,
-        dtype: policy('float32'),
-        layers: [
-          k3('InputLayer', { batch_shape: [null, 3], dtype: 'float32', sparse: false, name: 'in' }),
-          inner,
-          k3('Dense', k3Dense('head', 2, 'softmax')),
-        ],
-        build_input_shape: [null, 3],
-      },
-      registered_name: null,
-      build_config: { input_shape: [null, 3] },
-    };
-    const n = normalizeTopology(seq);
+    const n = normalizeTopology(keras3Nested);
     const layers = n.config.layers;
     expect(layers.map((l) => l.class_name)).toEqual(['InputLayer', 'Functional', 'Dense']);
     expect(layers[1]!.config.input_layers).toEqual([['x', 0, 0]]);
@@ -234,12 +136,7 @@ describe('normalizeTopology', () => {
       /registered_name|build_config|__keras_tensor__|DTypePolicy|batch_shape/,
     );
     // The same weights in a flat tfjs Sequential (Dense relu, Dense softmax) give the same predictions.
-    const specs: WeightSpec[] = [
-      { name: 'd1/kernel', shape: [3, 4], dtype: 'float32' },
-      { name: 'd1/bias', shape: [4], dtype: 'float32' },
-      { name: 'head/kernel', shape: [4, 2], dtype: 'float32' },
-      { name: 'head/bias', shape: [2], dtype: 'float32' },
-    ];
+    const specs = keras3NestedSpecs;
     const flat: Obj = {
       class_name: 'Sequential',
       config: {
