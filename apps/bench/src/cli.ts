@@ -112,6 +112,8 @@ export interface CliOptions {
   cellTimeout?: number;
   maxCellTime?: number;
   verbose?: boolean;
+  /** False with `--no-peak`. */
+  peak?: boolean;
   webgpuAll?: boolean;
   print?: string;
   worker?: string;
@@ -153,6 +155,7 @@ export function program(): Command {
       seconds,
     )
     .option('--verbose', "show the output of each cell's child process")
+    .option('--no-peak', 'do not measure the WebAssembly SIMD peak at the start')
     .option(
       '--webgpu-all',
       `run the WebGPU columns on every workload (default: only ${GPU_WORKLOADS.join(', ')}; slow on an emulated GPU)`,
@@ -231,6 +234,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     cellTimeoutSeconds: o.cellTimeout ?? 3600,
     webgpuAll: o.webgpuAll ?? false,
     verbose: o.verbose ?? false,
+    peak: o.peak ?? true,
     onProgress: (line) => process.stderr.write(`${line}\n`),
   });
   report.command = `npm run bench -- ${argv.slice(2).join(' ')}`;

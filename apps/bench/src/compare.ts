@@ -70,6 +70,21 @@ export function torchTargetFor(workload: string, mode: Mode): Target | null {
 }
 
 /**
+ * Issue 18's bar for the GEMM-bound cells, as a fraction of this machine's WebAssembly SIMD peak measured in
+ * the same run: matMul 1024 >= 80%, the large CNN (both modes) and the MLP's inference >= 65%; none elsewhere.
+ *
+ * @example
+ * ```ts
+ * peakTargetFor('matmul-1024', 'infer'); // 0.8
+ * ```
+ */
+export function peakTargetFor(workload: string, mode: Mode): number | null {
+  if (workload === 'matmul-1024') return 0.8;
+  if (workload === 'cnn-large' || (workload === 'mlp' && mode === 'infer')) return 0.65;
+  return null;
+}
+
+/**
  * Issue 7's target for the WebGPU columns, on the same (emulated) adapter: neurona-webgpu at least as fast
  * as tfjs-webgpu on matMul 512 (both modes) and on the small CNN's training step; none elsewhere.
  *

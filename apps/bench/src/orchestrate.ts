@@ -18,6 +18,7 @@ import {
 import { type Comparison, compareRow } from './compare.js';
 import { workloadFlops } from './flops.js';
 import type { TimingOptions } from './measure.js';
+import { measureSimdPeak, type SimdPeak } from './peak.js';
 import { torchAvailability } from './run-torch.js';
 import { oneLine } from './table.js';
 import { batchSizeOf, type Mode, tokensPerSample, unitOf, type Workload } from './workloads.js';
@@ -45,6 +46,8 @@ export interface BenchOptions {
   webgpuAll?: boolean;
   /** Pass the child processes' output through to stderr. */
   verbose?: boolean;
+  /** Measure the WebAssembly SIMD peak first (see `peak.ts`), when a Neurona CPU/WASM column runs. */
+  peak?: boolean;
   /** Called with one line per finished cell. */
   onProgress?: (line: string) => void;
 }
@@ -96,6 +99,8 @@ export interface BenchReport {
   gpuComparisons?: Comparison[];
   /** Best Neurona CPU/WebAssembly column against torch-cpu (issue 18), when the torch column ran. */
   torchComparisons?: Comparison[];
+  /** This machine's WebAssembly SIMD peak, measured at the start of the run. */
+  peak?: SimdPeak;
 }
 
 function git(args: string[]): string | null {
@@ -226,6 +231,14 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       }
     }
   }
+  const wantPeak =
+    (o.peak ?? false) && o.columns.some((c) => columnSide(c) === 'ours' && columnClass(c) === 'cpu');
+  const peak = wantPeak ? await measureSimdPeak() : undefined;
+  if (peak) {
+    o.onProgress?.(
+      `WebAssembly ${peak.variant} peak: ${peak.allThreads.toFixed(1)} GFLOP/s on ${peak.threads} threads, ${peak.oneThread.toFixed(1)} on one`,
+    );
+  }
   const results: CellResult[] = [];
   for (const [i, spec] of specs.entries()) {
     const missing = unavailable.get(spec.column);
@@ -295,6 +308,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       ...(tokensPerSample(w) === null ? {} : { tokensPerSample: tokensPerSample(w)! }),
     })),
     results,
+    ...(peak ? { peak } : {}),
     comparisons: o.workloads.flatMap((w) => o.modes.map((m) => compareRow(w.name, m, results))),
     ...(o.columns.some((c) => columnClass(c) === 'gpu')
       ? {

@@ -3,8 +3,9 @@
  */
 import type { CellResult } from './cell.js';
 import { columnClass } from './columns.js';
-import type { Comparison } from './compare.js';
+import { type Comparison, peakTargetFor } from './compare.js';
 import type { BenchReport } from './orchestrate.js';
+import type { Mode } from './workloads.js';
 
 /**
  * A number for a table: thousands separators from 1,000, no decimals from 100, one decimal from 10,
@@ -134,6 +135,21 @@ function targetCell(c: Comparison | undefined): string {
   return `${c.target.text}: ${verdict}`;
 }
 
+/** The 'of peak' and 'peak target' cells of a row: our best GFLOP/s over the all-threads peak. */
+function peakCells(
+  workload: string,
+  mode: Mode,
+  c: Comparison | undefined,
+  flopsPerSample: number,
+  peak: number,
+): string[] {
+  const target = peakTargetFor(workload, mode);
+  if (!c?.ours || peak <= 0) return ['-', target === null ? '-' : `>= ${target * 100}%: n/a`];
+  const fraction = (c.ours.median * flopsPerSample) / 1e9 / peak;
+  const verdict = target === null ? '-' : `>= ${target * 100}%: ${fraction >= target ? 'met' : 'not met'}`;
+  return [`${(fraction * 100).toFixed(0)}%`, verdict];
+}
+
 /** `; repetitions took a-b s` over every measured cell, or nothing. */
 function repRange(report: BenchReport): string {
   const all = report.results
@@ -213,6 +229,7 @@ export function formatReport(report: BenchReport): string {
     torch?.find((c) => c.workload === workload && c.mode === mode);
   const m = report.machine;
   const s = report.settings;
+  const peak = report.peak;
   const out: string[] = [
     `Neurona bench, ${report.date}, commit ${report.commit.slice(0, 12)}${report.dirty ? ` (uncommitted changes in ${(report.changedFolders ?? []).join(', ') || '?'})` : ''}${s.quick ? ', QUICK (small shapes, not comparable)' : ''}`,
     '',
@@ -250,16 +267,24 @@ export function formatReport(report: BenchReport): string {
     ...charsTable(report, cols),
     '',
     'Achieved GFLOP/s (median; FLOPs counted analytically per sample, see the README)',
+    ...(peak
+      ? [
+          `WebAssembly 128-bit SIMD peak of this machine, this run (a register-only ${peak.variant === 'relaxed-simd' ? 'f32x4.relaxed_madd' : 'f32x4.mul + f32x4.add'} loop): ` +
+            `${fmtNum(peak.allThreads)} GFLOP/s on ${peak.threads} threads, ${fmtNum(peak.oneThread)} on one; ` +
+            "'of peak' = the best Neurona CPU/WASM column's GFLOP/s / the all-threads peak (issue 18's bar for GEMM-bound cells)",
+        ]
+      : []),
     '',
     markdownTable(
-      ['workload', 'mode', 'FLOP/sample', ...cols],
-      rows.map(({ w, mode }) => [
+      ['workload', 'mode', 'FLOP/sample', ...cols, ...(peak ? ['of peak', 'peak target'] : [])],
+      rows.map(({ w, mode, comparison }) => [
         w.name,
         mode,
         fmtFlops(w.flopsPerSample[mode]),
         ...cols.map((c) => shortCell(cell(w.name, mode, c), (r) => fmtNum(r.gflops!.median))),
+        ...(peak ? peakCells(w.name, mode, comparison, w.flopsPerSample[mode], peak.allThreads) : []),
       ]),
-      `llr${'r'.repeat(cols.length)}`,
+      `llr${'r'.repeat(cols.length)}${peak ? 'rl' : ''}`,
     ),
     '',
     `Peak RSS, MiB (${s.isolate ? 'of the child process that ran the cell' : 'of this whole process so far'})`,
