@@ -2,6 +2,7 @@ import { engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { registerBuiltinLayers } from '../layers/builtins.js';
 import type { LayersModel } from '../models/functional.js';
+import type { Sequential } from '../models/sequential.js';
 import { tensor } from '../ops/creation.js';
 import { resolveHandler } from './handlers.js';
 import { checkLayerClasses } from './layer-classes.js';
@@ -99,7 +100,9 @@ export function artifactsToModel(a: ModelArtifacts): LayersModel {
 }
 
 /**
- * Load a model saved in the TensorFlow.js LayersModel format (by Neurona or TensorFlow.js). Only registered
+ * Load a model saved in the TensorFlow.js LayersModel format (by Neurona or TensorFlow.js): a {@link Sequential}
+ * for `class_name` `Sequential`, a functional {@link LayersModel} for `Model` / `Functional`, nested models
+ * included (check with `instanceof nr.Sequential` where a Sequential is needed). Only registered
  * layer classes are created; a bad file throws and leaves nothing allocated. When the file holds a training
  * config (the model was saved compiled), the model comes back compiled with the same loss, metrics and
  * optimizer settings; its optimizer state (step count, moments) is restored when the file holds it (saved with
