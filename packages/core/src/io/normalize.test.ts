@@ -174,7 +174,7 @@ describe('normalizeTopology', () => {
     const model = await nr.loadModel(nr.io.memory(a));
     const data = randomData([4, 6], 8);
     const x = nr.tensor(data, [4, 6]);
-    const y = model.predict(x);
+    const y = model.predict(x) as nr.Tensor;
     const ours = await y.data();
     nr.dispose([x, y]);
     model.dispose();

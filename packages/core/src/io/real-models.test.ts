@@ -71,7 +71,7 @@ async function compare(folder: string, source: Source): Promise<void> {
   const dir = join(ROOT, folder);
   const jsonPath = join(dir, 'model.json');
   let artifacts: ModelArtifacts;
-  let ours: nr.Sequential;
+  let ours: nr.LayersModel;
   if (source.weights === 'complete') {
     artifacts = await readModelFiles(jsonPath);
     ours = await nr.loadModel(`file://${jsonPath}`);
@@ -90,7 +90,7 @@ async function compare(folder: string, source: Source): Promise<void> {
     const inputs = randomInputs(theirs, 3);
     const before = nr.memory().numTensors;
     const xs = inputs.map(({ data, shape }) => nr.tensor(data, shape));
-    const y = ours.predict(xs[0]!);
+    const y = ours.predict(xs.length === 1 ? xs[0]! : xs) as nr.Tensor;
     const got = await y.data();
     nr.dispose([...xs, y]);
     expect(nr.memory().numTensors).toBe(before);

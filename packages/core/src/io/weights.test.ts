@@ -121,7 +121,7 @@ describe('weight decoding', () => {
     expect(qa.weightData.byteLength * 4).toBe(a.weightData.byteLength);
     const loaded = await nr.loadModel(nr.io.memory(qa));
     const theirs = await tfl.loadLayersModel(tf.io.fromMemory(qa as tf.io.ModelArtifacts));
-    const y = loaded.predict(x);
+    const y = loaded.predict(x) as nr.Tensor;
     const tx = tf.tensor(await x.data(), x.shape as number[]);
     const ty = theirs.predict(tx) as tf.Tensor;
     const [ours, want] = [await y.data(), await ty.data()];
@@ -157,7 +157,7 @@ describe('weight decoding', () => {
       JSON.stringify({ modelTopology: a.modelTopology, weightsManifest: manifest }),
     );
     const loaded = await nr.loadModel(`file://${join(dir, 'my-model.json')}`);
-    const [y0, y1] = [model.predict(x), loaded.predict(x)];
+    const [y0, y1] = [model.predict(x), loaded.predict(x) as nr.Tensor];
     expect(Array.from(await y1.data())).toEqual(Array.from(await y0.data()));
     nr.dispose([y0, y1]);
     loaded.dispose();
@@ -202,7 +202,7 @@ describe('weight decoding', () => {
       Float32Array.from({ length: 16 }, (_, i) => Math.sin(i)),
       [2, 4, 2],
     );
-    const [y0, y1] = [model.predict(x), loaded.predict(x)];
+    const [y0, y1] = [model.predict(x), loaded.predict(x) as nr.Tensor];
     expect(Array.from(await y1.data())).toEqual(Array.from(await y0.data()));
     nr.dispose([x, y0, y1]);
     model.dispose();

@@ -24,11 +24,11 @@ import { SimpleRNN } from './recurrent/simple-rnn.js';
 import { registerLayer } from './registry.js';
 import { RepeatVector } from './repeat-vector.js';
 import { Reshape } from './reshape.js';
+import { SeparableConv2D } from './separable-conv2d.js';
 import { SpatialDropout1D, SpatialDropout2D } from './spatial-dropout.js';
 import { UpSampling2D } from './upsampling.js';
 import { Bidirectional } from './wrappers/bidirectional.js';
 import { TimeDistributed } from './wrappers/time-distributed.js';
-import { SeparableConv2D } from './separable-conv2d.js';
 
 let done = false;
 

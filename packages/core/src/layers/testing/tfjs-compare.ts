@@ -58,14 +58,14 @@ export async function expectSameAsTfjs(
 }
 
 async function expectSamePredictions(
-  ours: nr.Sequential,
+  ours: nr.LayersModel,
   theirs: tfl.LayersModel,
   inputShape: readonly number[],
   tol: number,
 ): Promise<void> {
   nr.seed(9);
   const x = nr.randomUniform(inputShape, -1, 1);
-  const y = ours.predict(x);
+  const y = ours.predict(x) as nr.Tensor;
   const tx = tf.tensor(await x.data(), [...inputShape]);
   const ty = theirs.predict(tx) as tf.Tensor;
   expect(y.shape).toEqual(ty.shape);

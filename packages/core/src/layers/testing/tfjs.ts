@@ -110,7 +110,7 @@ export async function expectTfjsAgrees(
     theirs.dispose();
     const back = await nr.loadModel(nr.io.memory(saved!));
     try {
-      const y = back.predict(x);
+      const y = back.predict(x) as nr.Tensor;
       expect(y.shape).toEqual(ourShape);
       expectClose(await y.data(), ourValues, tol);
       y.dispose();

@@ -68,7 +68,9 @@ export class TimeDistributed extends Wrapper {
     this.checkInputShape(inputShape);
     const out = this.layer.computeOutputShape(this.stepShape(inputShape));
     if (out.length > 0 && Array.isArray(out[0])) {
-      throw new Error(`TimeDistributed '${this.name}': the wrapped layer '${this.layer.name}' has several outputs`);
+      throw new Error(
+        `TimeDistributed '${this.name}': the wrapped layer '${this.layer.name}' has several outputs`,
+      );
     }
     return [inputShape[0] ?? null, inputShape[1] ?? null, ...(out as SymbolicShape).slice(1)];
   }
