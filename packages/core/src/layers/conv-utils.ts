@@ -28,6 +28,48 @@ export function checkDataFormat(format: string | undefined, where: string): void
 }
 
 /**
+ * Data layout of a layer that also reads channels-first images (`[batch, channels, height, width]`), as Keras
+ * models converted from Theano-era code save them.
+ *
+ * @example
+ * ```ts
+ * const f: nr.layers.AnyDataFormat = 'channelsFirst';
+ * ```
+ */
+export type AnyDataFormat = DataFormat | 'channelsFirst' | 'channels_first';
+
+/**
+ * Validate a `dataFormat` that may be channels-first; true when it is (throws an error that starts with `where`).
+ *
+ * @example
+ * ```ts
+ * channelsFirstArg('channelsFirst', "Conv2DTranspose 'deconv'"); // true
+ * ```
+ * @internal
+ */
+export function channelsFirstArg(format: string | undefined, where: string): boolean {
+  const f = format ?? 'channelsLast';
+  if (f === 'channelsFirst' || f === 'channels_first') return true;
+  if (f === 'channelsLast' || f === 'channels_last') return false;
+  throw new Error(
+    `${where}: dataFormat must be 'channelsLast' or 'channelsFirst', got ${JSON.stringify(format)}`,
+  );
+}
+
+/**
+ * A channels-first 4-D shape in channels-last order (other ranks unchanged, for the rank check to report).
+ *
+ * @example
+ * ```ts
+ * toChannelsLast([null, 3, 8, 8]); // [null, 8, 8, 3]
+ * ```
+ * @internal
+ */
+export function toChannelsLast(s: SymbolicShape): SymbolicShape {
+  return s.length === 4 ? [s[0]!, s[2]!, s[3]!, s[1]!] : s;
+}
+
+/**
  * A positive integer or a pair of them, as a pair (throws an error that starts with `where`).
  *
  * @example

@@ -136,6 +136,25 @@ describe('Conv2DTranspose', () => {
     }
   });
 
+  it('reads channels-first images (dataFormat channelsFirst, as converted Keras 2 GANs use it) as tfjs-layers does', async () => {
+    const args = {
+      filters: 3,
+      kernelSize: 4,
+      strides: 2,
+      padding: 'same',
+      dataFormat: 'channelsFirst',
+    } as const;
+    await expectSameAsTfjs(
+      conv2dTranspose({ ...args, biasInitializer: 'randomNormal' }),
+      tfl.layers.conv2dTranspose({ ...args, biasInitializer: 'randomNormal' }),
+      [2, 5, 4, 3],
+    );
+    expect(conv2dTranspose(args).computeOutputShape([null, 5, 4, 3])).toEqual([null, 3, 8, 6]);
+    expect(() => conv2dTranspose({ ...args, dataFormat: 'nchw' as never })).toThrow(
+      /Conv2DTranspose '.*': dataFormat must be 'channelsLast' or 'channelsFirst', got "nchw"/,
+    );
+  });
+
   it('saves what tfjs-layers loads and loads what it saves (Keras config names)', async () => {
     const args = { filters: 2, kernelSize: 3, strides: 2, padding: 'same', activation: 'tanh' } as const;
     await expectModelInterop(

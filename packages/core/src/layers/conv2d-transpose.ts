@@ -2,9 +2,16 @@ import { tidy } from '../engine/api.js';
 import type { Tensor, Variable } from '../engine/tensor.js';
 import type { ConfigDict } from '../initializers/initializers.js';
 import { conv2dTranspose as conv2dTransposeOp } from '../ops/conv-transpose.js';
-import { cast } from '../ops/shape.js';
+import { cast, transpose } from '../ops/shape.js';
 import type { ActivationName } from './activations.js';
-import { checkDataFormat, checkWindowInput, type DataFormat, paddingArg, pairArg } from './conv-utils.js';
+import {
+  type AnyDataFormat,
+  channelsFirstArg,
+  checkWindowInput,
+  paddingArg,
+  pairArg,
+  toChannelsLast,
+} from './conv-utils.js';
 import { KernelBias, type KernelBiasArgs } from './kernel-bias.js';
 import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
@@ -28,7 +35,7 @@ export interface Conv2DTransposeArgs extends LayerArgs, KernelBiasArgs {
   /** Extra rows / columns at the bottom / right of the output (Keras; each below its stride), or null (default). */
   outputPadding?: number | readonly [number, number] | null;
   /** Only `'channelsLast'` is supported. */
-  dataFormat?: DataFormat;
+  dataFormat?: AnyDataFormat;
   /** Only 1 is supported. */
   dilationRate?: number | readonly [number, number];
 }
@@ -74,6 +81,8 @@ export class Conv2DTranspose extends Layer {
   /** Name of the activation applied after the convolution. */
   readonly activation: ActivationName;
   readonly useBias: boolean;
+  /** True for `[batch, channels, height, width]` inputs (`dataFormat: 'channelsFirst'`). */
+  readonly channelsFirst: boolean;
   private readonly kb: KernelBias;
   /** The `[kh, kw, filters, inChannels]` kernel, once built. */
   kernel: Variable | null = null;
@@ -107,20 +116,21 @@ export class Conv2DTranspose extends Layer {
       }
       this.outputPadding = [op[0]!, op[1]!];
     }
-    checkDataFormat(args.dataFormat, where);
+    this.channelsFirst = channelsFirstArg(args.dataFormat, where);
     this.kb = new KernelBias(args, where);
     this.activation = this.kb.activation;
     this.useBias = this.kb.useBias;
   }
 
-  protected override checkInputShape(inputShape: SymbolicShape): void {
+  protected override checkInputShape(shape: SymbolicShape): void {
+    const inputShape = this.channelsFirst ? toChannelsLast(shape) : shape;
     const channels = this.kernel ? this.kernel.shape[3]! : null;
     // Any input size works: the window check of a forward convolution does not apply.
     checkWindowInput(`Conv2DTranspose '${this.name}'`, inputShape, [1, 1], [1, 1], 'same', [1, 1], channels);
   }
 
   override build(inputShape: SymbolicShape): void {
-    const inChannels = inputShape[3] as number;
+    const inChannels = inputShape[this.channelsFirst ? 1 : 3] as number;
     const [kh, kw] = this.kernelSize;
     ({ kernel: this.kernel, bias: this.bias } = this.kb.addWeights(
       this,
@@ -129,8 +139,9 @@ export class Conv2DTranspose extends Layer {
     ));
   }
 
-  override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
-    this.checkInputShape(inputShape);
+  override computeOutputShape(shape: SymbolicShape): SymbolicShape {
+    this.checkInputShape(shape);
+    const inputShape = this.channelsFirst ? toChannelsLast(shape) : shape;
     const out = (i: number): number | null =>
       deconvLength(
         inputShape[i + 1] ?? null,
@@ -139,15 +150,22 @@ export class Conv2DTranspose extends Layer {
         this.padding,
         this.outputPadding ? this.outputPadding[i]! : null,
       );
-    return [inputShape[0] ?? null, out(0), out(1), this.filters];
+    const b = inputShape[0] ?? null;
+    return this.channelsFirst ? [b, this.filters, out(0), out(1)] : [b, out(0), out(1), this.filters];
   }
 
   override call(inputs: Tensor, _options: CallOptions = {}): Tensor {
     return tidy('Conv2DTranspose', () => {
-      const x = inputs.dtype === 'float32' ? inputs : cast(inputs, 'float32');
-      const outShape = this.computeOutputShape(x.shape) as number[];
-      const y = conv2dTransposeOp(x, this.kernel!, outShape, this.strides, this.padding);
-      return this.kb.biasActivation(y, this.bias);
+      const x32 = inputs.dtype === 'float32' ? inputs : cast(inputs, 'float32');
+      // Channels-first images run as channels-last: NCHW -> NHWC, the convolution, then back.
+      const x = this.channelsFirst ? transpose(x32, [0, 2, 3, 1]) : x32;
+      const o = this.computeOutputShape(x32.shape);
+      const outShape = (this.channelsFirst ? toChannelsLast(o) : o) as number[];
+      const y = this.kb.biasActivation(
+        conv2dTransposeOp(x, this.kernel!, outShape, this.strides, this.padding),
+        this.bias,
+      );
+      return this.channelsFirst ? transpose(y, [0, 3, 1, 2]) : y;
     });
   }
 
@@ -159,7 +177,7 @@ export class Conv2DTranspose extends Layer {
       strides: [...this.strides],
       padding: this.padding,
       outputPadding: this.outputPadding ? [...this.outputPadding] : null,
-      dataFormat: 'channelsLast',
+      dataFormat: this.channelsFirst ? 'channelsFirst' : 'channelsLast',
       dilationRate: [1, 1],
       ...this.kb.config(),
     };
