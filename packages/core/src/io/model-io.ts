@@ -9,6 +9,7 @@ import { getLayerClass } from '../layers/registry.js';
 import { Sequential } from '../models/sequential.js';
 import { tensor } from '../ops/creation.js';
 import { resolveHandler } from './handlers.js';
+import type { LoadOptions } from './http.js';
 import { compileFromTrainingConfig, trainingConfigOf } from './training-config.js';
 import type { IOHandler, JsonValue, ModelArtifacts, SaveOptions, SaveResult, WeightSpec } from './types.js';
 
@@ -222,8 +223,8 @@ function assignWeights(model: Sequential, a: ModelArtifacts): void {
  * const model = await nr.loadModel('file://./my-model');
  * ```
  */
-export async function loadModel(source: string | IOHandler): Promise<Sequential> {
-  const handler = await resolveHandler(source, 'load');
+export async function loadModel(source: string | IOHandler, options: LoadOptions = {}): Promise<Sequential> {
+  const handler = await resolveHandler(source, 'load', options);
   const artifacts = await handler.load!();
   const model = artifactsToModel(artifacts);
   try {
