@@ -93,6 +93,14 @@ export function serve(routes: Map<string, Route> | ((path: string) => Route | un
  * build); without it, esbuild's defaults pick each package's published browser entry.
  */
 export async function bundle(source: string, conditions: string[] = []): Promise<string> {
+  return (await bundleWithInputs(source, conditions)).code;
+}
+
+/** {@link bundle}, also returning the files that went into the bundle (paths relative to the repository). */
+export async function bundleWithInputs(
+  source: string,
+  conditions: string[] = [],
+): Promise<{ code: string; inputs: string[] }> {
   const out = await esbuild.build({
     stdin: { contents: source, resolveDir: ROOT, loader: 'js', sourcefile: 'page.js' },
     bundle: true,
@@ -100,9 +108,10 @@ export async function bundle(source: string, conditions: string[] = []): Promise
     format: 'esm',
     write: false,
     logLevel: 'silent',
+    metafile: true,
     ...(conditions.length > 0 ? { conditions } : {}),
   });
-  return out.outputFiles[0]!.text;
+  return { code: out.outputFiles[0]!.text, inputs: Object.keys(out.metafile.inputs) };
 }
 
 /** An HTML page that runs `script` as a module. */
