@@ -8,9 +8,13 @@
  *
  * Needs the packages built (`npx turbo run build`; the root `npm test` builds first).
  */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import * as esbuild from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -72,6 +76,24 @@ try {
 }
 `;
 
+/** A Node app: trains one epoch with the terminal progress bar, saves to `file://dir/m` and loads it back. */
+const nodeScript = (dir: string): string => /* js */ `
+import * as nr from '@neurona/core';
+import { cpu } from '@neurona/backend-cpu';
+try {
+  await nr.setBackend(cpu());
+  const model = nr.sequential({ layers: [nr.layers.dense({ units: 2, inputShape: [2] }), nr.layers.dense({ units: 1 })] });
+  model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+  await model.fit(nr.tensor2d([[0, 1], [1, 0]]), nr.tensor2d([[1], [0]]), { epochs: 1, verbose: 1 });
+  await model.save(${JSON.stringify(`file://${dir}/m`)});
+  const loaded = await nr.loadModel(${JSON.stringify(`file://${dir}/m`)});
+  console.log('loaded ' + loaded.layers.length + ' layers');
+} catch (e) {
+  console.error(e);
+  process.exit(1);
+}
+`;
+
 /** Files that must never be in a browser bundle: Node-only code and packages. */
 const NODE_ONLY = [
   /cli-progress/,
@@ -80,6 +102,8 @@ const NODE_ONLY = [
   /index\.node\.js$/,
   /device-node/,
 ];
+
+const run = promisify(execFile);
 
 const DIST = ['core', 'backend-cpu', 'backend-wasm', 'backend-webgpu'].map((p) =>
   resolve(ROOT, 'packages', p, 'dist', 'index.js'),
@@ -130,6 +154,32 @@ describe('bundling the published packages for the browser', () => {
       await rm(root, { recursive: true, force: true });
     }
   }, 240_000);
+
+  it('esbuild for Node: the bundle keeps the Node entry (file:// and the progress bar registered)', async () => {
+    requireBuild();
+    const dir = await mkdtemp(join(tmpdir(), 'neurona-node-bundle-'));
+    try {
+      const out = await esbuild.build({
+        stdin: { contents: nodeScript(dir), resolveDir: ROOT, loader: 'js' },
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        // The usual recipe for ESM bundles in Node: CommonJS dependencies (cli-progress) get a require().
+        banner: {
+          js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        },
+        write: false,
+        logLevel: 'silent',
+      });
+      await writeFile(join(dir, 'app.mjs'), out.outputFiles[0]!.text);
+      const { stdout } = await run(process.execPath, [join(dir, 'app.mjs')]);
+      expect(stdout).toContain('Epoch 1/1 [====');
+      expect(stdout).toContain('loaded 2 layers');
+      expect(existsSync(join(dir, 'm', 'model.json'))).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   const missing = chromiumMissing();
   describe.skipIf(missing !== null)('each esbuild bundle trains XOR in headless Chromium', () => {
