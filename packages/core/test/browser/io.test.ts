@@ -164,6 +164,44 @@ describe.skipIf(missing !== null)('browser IO handlers in headless Chromium', ()
     expect(r.removeBadUrl).toMatch(/expected a browser-store URL.*downloads:\/\/x/);
   });
 
+  it('localstorage:// that does not fit fails with a clear error and keeps the model saved before', async () => {
+    const r = await page.evaluate(async () => {
+      const { nr: n, model, predict } = (window as unknown as W).t;
+      await model.save('localstorage://big');
+      const huge = n.sequential({ layers: [n.layers.dense({ units: 1500, inputShape: [1500] })] });
+      const err = await huge.save('localstorage://big').then(
+        () => 'no error',
+        (e: Error) => e.message,
+      );
+      const kept = await predict(await n.loadModel('localstorage://big'));
+      await n.io.removeModel('localstorage://big');
+      return { err, kept };
+    });
+    expect(r.err).toMatch(/'localstorage:\/\/big' does not fit in localStorage.*use 'indexeddb:\/\/big'/);
+    expect(r.kept).toEqual(want);
+  });
+
+  it('URLs a page cannot use are errors that say what to use instead', async () => {
+    const r = await page.evaluate(async () => {
+      const { nr: n, model } = (window as unknown as W).t;
+      const err = (p: Promise<unknown>) =>
+        p.then(
+          () => 'no error',
+          (e: Error) => e.message,
+        );
+      return {
+        file: await err(model.save('file://./m')),
+        loadDownloads: await err(n.loadModel('downloads://m')),
+        unknown: await err(n.loadModel('ftp://host/m')),
+      };
+    });
+    expect(r.file).toMatch(/'file:\/\/' URLs need Node\.js.*'indexeddb:\/\/name'/);
+    expect(r.loadDownloads).toMatch(/'downloads:\/\/' handlers cannot load/);
+    expect(r.unknown).toMatch(
+      /unsupported URL 'ftp:\/\/host\/m' \(supported: 'http:\/\/', 'https:\/\/', 'indexeddb:\/\/'/,
+    );
+  });
+
   it('browserFiles loads File objects built in the page (two shards), and names a missing one', async () => {
     const r = await page.evaluate(async () => {
       const { nr: n, model, predict } = (window as unknown as W).t;

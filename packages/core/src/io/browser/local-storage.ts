@@ -1,7 +1,7 @@
 /**
  * Models in `localStorage` (`localstorage://name`): the topology, weight specs and metadata as JSON and the
  * weights as base64, under keys `neurona/models/<name>/<part>`. localStorage holds a few megabytes per
- * origin: a save that does not fit fails with the quota error and leaves nothing behind.
+ * origin: a save that does not fit fails with the quota error and leaves the store as it was.
  *
  * @packageDocumentation
  */
@@ -65,10 +65,16 @@ export function browserLocalStorage(name: string): IOHandler {
         weight_data: toBase64(a.weightData),
         meta: JSON.stringify(meta),
       };
+      const previous = PARTS.map((part) => ls.getItem(key(name, part)));
       try {
         for (const part of PARTS) ls.setItem(key(name, part), values[part]);
       } catch (e) {
-        for (const part of PARTS) ls.removeItem(key(name, part));
+        // Put back what was there (a model saved earlier under this name), or nothing.
+        PARTS.forEach((part, i) => {
+          const old = previous[i];
+          if (old === null || old === undefined) ls.removeItem(key(name, part));
+          else ls.setItem(key(name, part), old);
+        });
         throw new Error(
           `save: 'localstorage://${name}' does not fit in localStorage (${info.weightDataBytes} weight bytes; ` +
             `${(e as Error).message}); use 'indexeddb://${name}' for larger models`,
