@@ -25,7 +25,7 @@ import type {
 import type { HeapRecord } from './fast/heap.js';
 import { fastKernels } from './fast/kernels.js';
 import { fastRuntime, type Runtime } from './fast/runtime.js';
-import { coreCount } from './fast/threads.js';
+import { coreCount, threadApi } from './fast/threads.js';
 import { binary } from './kernels/binary.js';
 import { cast } from './kernels/cast.js';
 import { concat } from './kernels/concat.js';
@@ -75,13 +75,20 @@ export interface CpuOptions {
  *
  * @example
  * ```ts
- * cpu().features; // { kernels: 'simd', threads: 2, parallelThreshold: 524288 }
+ * cpu().features; // { kernels: 'simd', threads: 2, parallelThreshold: 524288, workers: 'worker_threads' }
  * ```
  */
 export interface CpuFeatures {
   readonly kernels: 'reference' | 'simd' | 'relaxed-simd';
   readonly threads: number;
   readonly parallelThreshold: number;
+  /**
+   * What runs the extra threads: `'worker_threads'` (Node), `'web-workers'` (a cross-origin-isolated page:
+   * served with `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`,
+   * which browsers require before they share memory between threads), or `'none'` (one thread: a page
+   * without those headers, `threads: 1`, or the reference kernels). One thread is a fallback, never an error.
+   */
+  readonly workers: 'worker_threads' | 'web-workers' | 'none';
 }
 
 const DEFAULT_PARALLEL_THRESHOLD = 1 << 19;
@@ -217,7 +224,12 @@ export function createCpuBackend(options: CpuOptions, rt: Runtime | null): CpuBa
   const owned = rt ? rt.heap.track(store) : new Set<HeapRecord>();
   const par = { threads, threshold: parallelThreshold };
   const kernels = rt ? fastKernels(rt, store, owned, reference, par) : reference;
-  const features: CpuFeatures = { kernels: rt ? rt.variant : 'reference', threads, parallelThreshold };
+  const features: CpuFeatures = {
+    kernels: rt ? rt.variant : 'reference',
+    threads,
+    parallelThreshold,
+    workers: threads > 1 ? threadApi() : 'none',
+  };
 
   const backend = {
     name: 'cpu' as const,

@@ -21,10 +21,12 @@ describe('cpu options', () => {
       kernels: 'reference',
       threads: 1,
       parallelThreshold: 524288,
+      workers: 'none',
     });
     const f = cpu({ threads: 2, parallelThreshold: 10 }).features;
     expect(['simd', 'relaxed-simd']).toContain(f.kernels);
-    expect(f).toMatchObject({ threads: 2, parallelThreshold: 10 });
+    expect(f).toMatchObject({ threads: 2, parallelThreshold: 10, workers: 'worker_threads' });
+    expect(cpu({ threads: 1 }).features.workers).toBe('none');
   });
 });
 

@@ -1,23 +1,28 @@
 /**
- * Finding a GPU: `navigator.gpu` in browsers; in Node the npm package `webgpu` (Dawn), loaded by dynamic
- * import only there, with SwiftShader's Vulkan driver picked when no other is configured.
+ * Finding a GPU: `navigator.gpu` in browsers; in Node the npm package `webgpu` (Dawn), which only the Node
+ * entry (`index.node.ts`, the `node` export condition) loads, through `device-node.ts`.
  *
  * @packageDocumentation
  */
 
-/** What to install when Node has no WebGPU package. */
-const MODULE_HELP =
-  "In Node the backend needs the optional dependency 'webgpu' (Dawn): npm install webgpu. Or pass " +
-  '{ adapter } / { device } yourself.';
+/**
+ * What Node adds (registered by this package's Node entry, `index.node.ts`): Dawn's `GPU` and the core count.
+ *
+ * @internal
+ */
+export interface NodePlatform {
+  gpu(): Promise<GPU>;
+  cores(): number;
+  /** Extra words for the no-adapter error (which driver to install). */
+  adapterHelp(): string;
+}
 
-/** What to install when Dawn finds no adapter. */
-const ADAPTER_HELP =
-  'Without a GPU driver, install Vulkan and the SwiftShader software driver (Debian/Ubuntu: apt-get install ' +
-  'chromium-common libvulkan1) and set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json (done ' +
-  'for you when unset and that file exists), or pass { adapter } / { device } yourself.';
+let nodePlatform: NodePlatform | null = null;
 
-/** SwiftShader's Vulkan ICD as Debian's chromium-common installs it. */
-const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+/** @internal Called by the Node entry. */
+export function setNodePlatform(p: NodePlatform): void {
+  nodePlatform = p;
+}
 
 /**
  * Options of `acquireDevice` (and of the backend factory).
@@ -51,37 +56,20 @@ export interface AcquiredDevice {
   readonly keepAlive: unknown;
 }
 
-let nodeGpu: Promise<GPU> | null = null;
-
 const isNode = (): boolean =>
   typeof process !== 'undefined' && typeof process.versions === 'object' && !!process.versions.node;
-
-/** Dawn's `GPU` object in Node, created once per process. */
-function loadNodeGpu(): Promise<GPU> {
-  nodeGpu ??= (async () => {
-    if (!process.env.VK_ICD_FILENAMES) {
-      const fs = await import('node:fs');
-      if (fs.existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-    }
-    let mod: { create(options: string[]): GPU };
-    try {
-      mod = await import('webgpu');
-    } catch (e) {
-      throw new Error(`webgpu: cannot load the 'webgpu' package (${(e as Error).message}). ${MODULE_HELP}`);
-    }
-    return mod.create([]);
-  })();
-  nodeGpu.catch(() => {
-    nodeGpu = null;
-  });
-  return nodeGpu;
-}
 
 /** The platform's `GPU`: `navigator.gpu` when present, else Dawn in Node. */
 async function platformGpu(): Promise<GPU> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (nav?.gpu) return nav.gpu;
-  if (isNode()) return loadNodeGpu();
+  if (nodePlatform) return nodePlatform.gpu();
+  if (isNode()) {
+    throw new Error(
+      "webgpu: this is the browser build of @neurona/backend-webgpu running in Node; import it under Node's " +
+        "'node' export condition (plain `import '@neurona/backend-webgpu'` in Node) to use Dawn",
+    );
+  }
   throw new Error(
     'webgpu: this environment has no WebGPU (navigator.gpu is missing). Use a browser with WebGPU enabled ' +
       '(Chrome/Edge 113+, or Chromium with --enable-unsafe-webgpu), or Node with the webgpu package.',
@@ -106,7 +94,7 @@ export async function acquireDevice(options: DeviceOptions): Promise<AcquiredDev
     adapter = await gpu.requestAdapter();
     if (!adapter) {
       throw new Error(
-        `webgpu: no GPU adapter found${isNode() ? ` (VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES ?? 'unset'})` : ''}. ${isNode() ? ADAPTER_HELP : 'Enable WebGPU in this browser (chrome://flags, or --enable-unsafe-webgpu).'}`,
+        `webgpu: no GPU adapter found${nodePlatform ? nodePlatform.adapterHelp() : '. Enable WebGPU in this browser (chrome://flags, or --enable-unsafe-webgpu).'}`,
       );
     }
   }
@@ -132,9 +120,5 @@ export async function acquireDevice(options: DeviceOptions): Promise<AcquiredDev
 export async function hostCores(): Promise<number> {
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
   if (nav?.hardwareConcurrency) return nav.hardwareConcurrency;
-  if (isNode()) {
-    const os = await import('node:os');
-    return os.availableParallelism();
-  }
-  return 4;
+  return nodePlatform?.cores() ?? 4;
 }

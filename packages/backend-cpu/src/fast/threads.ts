@@ -61,6 +61,25 @@ export function coreCount(): number {
 }
 
 /**
+ * The thread API the worker pool can use here: Node's `worker_threads`, Web Workers in a browser page that
+ * is cross-origin isolated (served with `Cross-Origin-Opener-Policy: same-origin` and
+ * `Cross-Origin-Embedder-Policy: require-corp`, which is what makes `SharedArrayBuffer` available), or
+ * `'none'` (one thread).
+ *
+ * @example
+ * ```ts
+ * if (threadApi() === 'none') console.log('single-threaded: serve the page with COOP/COEP for threads');
+ * ```
+ */
+export function threadApi(): 'worker_threads' | 'web-workers' | 'none' {
+  if (typeof SharedArrayBuffer !== 'function') return 'none';
+  const proc = nodeProcess();
+  if (proc) return proc.getBuiltinModule?.('node:worker_threads') !== undefined ? 'worker_threads' : 'none';
+  const g = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown };
+  return g.crossOriginIsolated === true && typeof g.Worker === 'function' ? 'web-workers' : 'none';
+}
+
+/**
  * Whether worker threads over shared memory can run here: Node with `worker_threads`, or a browser page
  * that is cross-origin isolated (so `SharedArrayBuffer` exists).
  *
@@ -70,11 +89,7 @@ export function coreCount(): number {
  * ```
  */
 export function threadsAvailable(): boolean {
-  if (typeof SharedArrayBuffer !== 'function') return false;
-  const proc = nodeProcess();
-  if (proc) return proc.getBuiltinModule?.('node:worker_threads') !== undefined;
-  const g = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown };
-  return g.crossOriginIsolated === true && typeof g.Worker === 'function';
+  return threadApi() !== 'none';
 }
 
 type Handle = { kind: 'node'; w: NodeWorker } | { kind: 'web'; w: WebWorker; url: string };

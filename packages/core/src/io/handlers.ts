@@ -1,3 +1,7 @@
+import { browserDownloads } from './browser/downloads.js';
+import { browserIndexedDB } from './browser/indexeddb.js';
+import { browserLocalStorage } from './browser/local-storage.js';
+import { http, type LoadOptions } from './http.js';
 import type { IOHandler, ModelArtifacts, SaveResult } from './types.js';
 
 /**
@@ -38,28 +42,61 @@ export function memory(initial?: ModelArtifacts): IOHandler & { artifacts: Model
 }
 
 /**
- * Resolve a URL (`file://dir`) or handler to a handler. `file://` uses Node's file system handler from
- * `@neurona/core/node`, loaded on demand.
+ * @internal Makes the handler for one URL scheme: `path` is the URL without `scheme://`, `url` the whole URL.
+ */
+export type SchemeRouter = (path: string, url: string, options: LoadOptions) => IOHandler;
+
+const routers = new Map<string, SchemeRouter>([
+  ['http', (_p, url, o) => http(url, o)],
+  ['https', (_p, url, o) => http(url, o)],
+  ['indexeddb', (name) => browserIndexedDB(name)],
+  ['localstorage', (name) => browserLocalStorage(name)],
+  ['downloads', (name) => browserDownloads(name)],
+]);
+
+/** @internal Route `scheme://...` URLs to `router` (the Node entry registers `file`). */
+export function registerScheme(scheme: string, router: SchemeRouter): void {
+  routers.set(scheme.toLowerCase(), router);
+}
+
+/**
+ * Resolve a URL or handler to a handler. Browser stores: `indexeddb://name`, `localstorage://name`,
+ * `downloads://name` (save only); `http://` / `https://` load `model.json` through `fetch` (with
+ * `options.fetch` / `options.requestInit`); `file://dir` in Node (registered by the Node entry, which
+ * `import '@neurona/core'` selects there).
  *
  * @example
  * ```ts
- * const h = await nr.io.resolveHandler('file://./my-model');
+ * const h = await nr.io.resolveHandler('indexeddb://my-model', 'load');
  * ```
  */
-export async function resolveHandler(target: string | IOHandler, what: 'save' | 'load'): Promise<IOHandler> {
+export async function resolveHandler(
+  target: string | IOHandler,
+  what: 'save' | 'load',
+  options: LoadOptions = {},
+): Promise<IOHandler> {
   if (typeof target !== 'string') {
     if (!target || typeof target[what] !== 'function')
       throw new Error(`${what}: the handler has no ${what}() method`);
     return target;
   }
-  if (target.startsWith('file://')) {
-    if (typeof process === 'undefined' || !process.versions?.node) {
+  const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(target);
+  const scheme = m?.[1]?.toLowerCase() ?? '';
+  const router = routers.get(scheme);
+  if (!router) {
+    if (scheme === 'file') {
       throw new Error(
-        `${what}: 'file://' URLs need Node.js; in a browser use an IOHandler such as nr.io.memory()`,
+        `${what}: 'file://' URLs need Node.js (the Node entry of @neurona/core registers them); in a browser ` +
+          "use 'indexeddb://name', 'localstorage://name', 'downloads://name' or an IOHandler",
       );
     }
-    const { fileSystem } = await import('../node/file.js');
-    return fileSystem(target.slice('file://'.length));
+    throw new Error(
+      `${what}: unsupported URL '${target}' (supported: ${[...routers.keys()].map((k) => `'${k}://'`).join(', ')}, or pass an IOHandler)`,
+    );
   }
-  throw new Error(`${what}: unsupported URL '${target}' (supported: 'file://path', or pass an IOHandler)`);
+  const handler = router(target.slice(m![0].length), target, options);
+  if (typeof handler[what] !== 'function') {
+    throw new Error(`${what}: '${scheme}://' handlers cannot ${what} (URL '${target}')`);
+  }
+  return handler;
 }

@@ -8,6 +8,7 @@ import { resolveHandler } from './handlers.js';
 import { checkLayerClasses } from './layer-classes.js';
 import { type JsonObject, normalizeTopology } from './normalize.js';
 import { modelFromTopology, toPythonic } from './topology.js';
+import type { LoadOptions } from './http.js';
 import { compileFromTrainingConfig, trainingConfigOf } from './training-config.js';
 import type { IOHandler, JsonValue, ModelArtifacts, SaveOptions, SaveResult, WeightSpec } from './types.js';
 import { locateWeights, readWeight } from './weights.js';
@@ -113,8 +114,8 @@ export function artifactsToModel(a: ModelArtifacts): LayersModel {
  * const model = await nr.loadModel('file://./my-model');
  * ```
  */
-export async function loadModel(source: string | IOHandler): Promise<LayersModel> {
-  const handler = await resolveHandler(source, 'load');
+export async function loadModel(source: string | IOHandler, options: LoadOptions = {}): Promise<LayersModel> {
+  const handler = await resolveHandler(source, 'load', options);
   const artifacts = await handler.load!();
   const model = artifactsToModel(artifacts);
   try {

@@ -3,6 +3,7 @@ import { type Tensor, Variable } from '../engine/tensor.js';
 import type { SymbolicShape } from '../layers/layer.js';
 import { fmtShape } from '../layers/layer.js';
 import { sum } from '../ops/reduce.js';
+import { trainingYielder } from './yield.js';
 
 /**
  * The course's three gradient-descent regimes: `'batch'` (one update per epoch over the whole set),
@@ -211,10 +212,10 @@ export async function exampleWeights(
   return w;
 }
 
-/** @internal Yield to the event loop so timers, I/O and UI keep running during training. */
+/**
+ * @internal Give the event loop a turn (timers, I/O, UI) when a few milliseconds of work have passed since
+ * the last one, through an unclamped macrotask (see `yield.ts`).
+ */
 export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => {
-    if (typeof setImmediate === 'function') setImmediate(resolve);
-    else setTimeout(resolve, 0);
-  });
+  return trainingYielder().maybeYield();
 }

@@ -23,6 +23,7 @@ import { batchStats, forwardLoss, totalLoss, trainStep } from './step.js';
 export type { FitModel } from './fit-data.js';
 
 export type { ModelData } from './model-data.js';
+import { verboseCallback } from './verbose.js';
 
 /**
  * Options of `model.fit`.
@@ -126,19 +127,8 @@ export async function fitModel(model: FitModel, x: ModelData, y: ModelData, args
   const history = new History();
   // User callbacks run first, so what they add to the logs (e.g. `lr`) is recorded and shown.
   const callbacks: Callback[] = [...(args.callbacks ?? []), history];
-  if (verbose === 1 && typeof process !== 'undefined' && process.versions?.node !== undefined) {
-    const { progressBar } = await import('../callbacks/progress.js');
-    callbacks.push(progressBar());
-  } else if (verbose > 0) {
-    callbacks.push({
-      onEpochEnd: (epoch, logs) =>
-        console.log(
-          `Epoch ${epoch + 1}/${epochs} ${Object.entries(logs ?? {})
-            .map(([k, v]) => `${k}=${v.toFixed(4)}`)
-            .join(' ')}`,
-        ),
-    });
-  }
+  const shown = verboseCallback(verbose, epochs);
+  if (shown) callbacks.push(shown);
   const list = new CallbackList(callbacks);
   const params: TrainParams = {
     epochs,
