@@ -16,6 +16,7 @@ import {
   type PredictArgs,
   predictModel,
 } from '../training/fit.js';
+import { checkCompileArgs, markDisposed, modelFacts } from '../training/validate.js';
 import { formatSummary } from './summary.js';
 
 /**
@@ -166,6 +167,7 @@ export class Sequential {
 
   /** Choose the optimizer, the loss and the metrics. Creates the optimizer's state when the model is built. */
   compile(args: CompileArgs): void {
+    checkCompileArgs(args, modelFacts(this));
     if (!args || args.optimizer === undefined)
       throw new Error(`Sequential '${this.name}'.compile: 'optimizer' is required`);
     if (args.loss === undefined) throw new Error(`Sequential '${this.name}'.compile: 'loss' is required`);
@@ -289,6 +291,7 @@ export class Sequential {
 
   /** Free every weight and the optimizer state. */
   dispose(): void {
+    markDisposed(this);
     for (const l of this.layers) l.dispose();
     this.optimizerInstance?.dispose();
     this.optimizerInstance = null;

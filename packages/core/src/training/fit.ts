@@ -19,7 +19,10 @@ import {
   type GradientDescentMode,
   yieldToEventLoop,
 } from './data.js';
+import { exclusiveFit } from './guard.js';
 import { batchStats, forwardLoss, regularization, type StepModel, trainStep } from './step.js';
+import { checkEvaluateArgs, checkFitArgs, checkPredictArgs, modelFacts } from './validate.js';
+import { checkEvaluateData, checkFitData } from './validate-data.js';
 
 /**
  * Options of `model.fit`.
@@ -146,8 +149,13 @@ function logsFrom(acc: Float64Array, count: number, metrics: readonly Metric[], 
   return logs;
 }
 
-/** @internal The training loop behind `model.fit`. */
-export async function fitModel(model: FitModel, x: Tensor, y: Tensor, args: FitArgs): Promise<History> {
+/** @internal The training loop behind `model.fit`; one at a time per model. */
+export function fitModel(model: FitModel, x: Tensor, y: Tensor, args: FitArgs): Promise<History> {
+  return exclusiveFit(model, () => fitLoop(model, x, y, args));
+}
+
+async function fitLoop(model: FitModel, x: Tensor, y: Tensor, args: FitArgs): Promise<History> {
+  checkFitArgs(x, y, args, modelFacts(model));
   const { lossFn, optimizer } = compiled(model, 'fit');
   if (!optimizer) throw new Error(`Sequential '${model.name}'.fit: no optimizer; call compile() first`);
   checkPair(model, x, y, 'fit', lossFn.lossName);
@@ -158,6 +166,7 @@ export async function fitModel(model: FitModel, x: Tensor, y: Tensor, args: FitA
   const split = args.validationSplit ?? 0;
   if (!(split >= 0 && split < 1)) throw new Error(`fit: validationSplit must be in [0, 1), got ${split}`);
   await checkFinite(x, 'fit: x');
+  await checkFitData(y, args.validationData, lossFn.lossName);
   await checkIds(model, [x], 'fit: x');
   if (args.validationData) await checkIds(model, [args.validationData[0]], 'fit: validationData x');
   if (/sparse/i.test(lossFn.lossName)) {
@@ -267,8 +276,10 @@ export async function evaluateModel(
   y: Tensor,
   args: EvaluateArgs,
 ): Promise<Logs> {
+  checkEvaluateArgs(x, y, args, modelFacts(model));
   const { lossFn } = compiled(model, 'evaluate');
   checkPair(model, x, y, 'evaluate', lossFn.lossName);
+  await checkEvaluateData(x, y, lossFn.lossName);
   await checkIds(model, [x], 'evaluate: x');
   if (/sparse/i.test(lossFn.lossName)) {
     const classes = model.outputShape[model.outputShape.length - 1];
@@ -303,6 +314,7 @@ export async function evaluateModel(
 
 /** @internal Batched inference behind `model.predict`. */
 export function predictModel(model: FitModel, x: Tensor, args: PredictArgs): Tensor {
+  checkPredictArgs(x, args, modelFacts(model));
   if (x.rank === 0) throw new Error('predict: x must have a batch dimension, got a scalar');
   model.ensureBuiltFor(x.shape, 'x');
   const n = x.shape[0]!;
