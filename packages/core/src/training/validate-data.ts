@@ -54,7 +54,7 @@ export async function checkLabels(y: Tensor, lossName: string, what: string): Pr
       }
       if (Math.abs(s - 1) > SUM_TOLERANCE) {
         throw new Error(
-          `${what}: loss '${lossName}' expects each label row to be a probability distribution (one-hot, summing to 1), but row ${row} of y ${shape} sums to ${s}; for class ids use 'sparseCategoricalCrossentropy'`,
+          `${what}: loss '${lossName}' expects each label row to be a probability distribution (one-hot, summing to 1), but row ${row} of y ${shape} sums to ${Number(s.toPrecision(6))}; for class ids use 'sparseCategoricalCrossentropy'`,
         );
       }
     }

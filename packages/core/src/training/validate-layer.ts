@@ -9,7 +9,11 @@ import { describeValue, didYouMean } from './validate-options.js';
 const LAYER_OPTIONS = ['name', 'trainable', 'inputShape', 'batchSize', 'batchInputShape', 'dtype'];
 
 /** Option names seen on any layer built by a factory so far: suggestions when a constructor throws. */
-const seen = new Set<string>(LAYER_OPTIONS);
+const seen = new Set<string>([
+  ...LAYER_OPTIONS,
+  ...['units', 'filters', 'kernelSize', 'strides', 'padding', 'activation', 'useBias', 'rate', 'poolSize'],
+  ...['inputDim', 'outputDim', 'returnSequences', 'axis', 'targetShape'],
+]);
 
 function unknownOption(where: string, key: string, known: readonly string[]): Error {
   const hint = didYouMean(key, known);
