@@ -101,7 +101,7 @@ describe('overlapping calls during fit', () => {
       },
     };
     await a.fit(x, y, { ...opts, callbacks: [cb] });
-    const error = await attempt;
+    const error: unknown = await (attempt as Promise<unknown> | null);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(
       /setBackend: cannot switch the backend while fit\(\) is running/,
