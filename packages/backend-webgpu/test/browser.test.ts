@@ -13,13 +13,15 @@ import { dirname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_PATH, requireCapability } from '../../../test-utils/capabilities.js';
 
+const browserOk = await requireCapability('chromium', 'browser test');
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOTS: Record<string, string> = {
   core: resolve(here, '../../core/dist'),
   webgpu: resolve(here, '../dist'),
 };
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = CHROMIUM_PATH;
 const ARGS = [
   '--enable-unsafe-webgpu',
   '--disable-background-networking',
@@ -113,7 +115,7 @@ interface PageResult {
   readonly error?: string;
 }
 
-describe('webgpu in headless Chromium', () => {
+describe.runIf(browserOk)('webgpu in headless Chromium', () => {
   let browser: Browser | null = null;
   let server: Server | null = null;
   afterAll(async () => {
