@@ -5,8 +5,9 @@
 import * as nr from '@neurona/core';
 import { type ColumnId, columnSide, errorText, findNeuronaFactory } from './columns.js';
 import { workloadFlops } from './flops.js';
-import { measure, type Session, type TimingOptions } from './measure.js';
+import { measure, type Session, type TimingOptions, type Timings } from './measure.js';
 import { neuronaSession } from './run-neurona.js';
+import { runTorchTimings, torchAvailability } from './run-torch.js';
 import { mapSummary, type Summary, summarize } from './stats.js';
 import { batchSizeOf, findWorkload, type Mode, unitOf } from './workloads.js';
 
@@ -108,6 +109,44 @@ export function emptyResult(
   return { ...baseResult(spec, isolated), status, message, detail };
 }
 
+/** The result of a measured cell: throughput and GFLOP/s summarised over the repetitions. */
+function measuredResult(
+  spec: CellSpec,
+  isolated: boolean,
+  t: Timings,
+  peakRssMiB: number,
+  facts: Record<string, string | number | boolean>,
+): CellResult {
+  const w = findWorkload(spec.workload, spec.quick);
+  const samplesPerRep = t.batchesPerRep * batchSizeOf(w);
+  const throughput = summarize(t.repSeconds.map((s) => samplesPerRep / s));
+  const flopsPerSample = workloadFlops(w, spec.mode);
+  return {
+    ...baseResult(spec, isolated),
+    status: 'ok',
+    batchesPerRep: t.batchesPerRep,
+    samplesPerRep,
+    repSeconds: t.repSeconds,
+    estimate: t.estimate,
+    throughput,
+    gflops: mapSummary(throughput, (v) => (v * flopsPerSample) / 1e9),
+    peakRssMiB,
+    facts,
+  };
+}
+
+/** A `torch-cpu` cell: timed by the Python child, or unavailable when PyTorch is not installed. */
+function torchCell(spec: CellSpec, isolated: boolean): CellResult {
+  const t = torchAvailability();
+  if (!t.ok) return emptyResult(spec, 'unavailable', t.reason, t.detail, isolated);
+  try {
+    const r = runTorchTimings(spec);
+    return measuredResult(spec, true, r, r.peakRssMiB, r.facts);
+  } catch (e) {
+    return emptyResult(spec, 'error', 'error', errorText(e), true);
+  }
+}
+
 function baseResult(spec: CellSpec, isolated: boolean): Omit<CellResult, 'status'> {
   const w = findWorkload(spec.workload, spec.quick);
   return {
@@ -159,6 +198,7 @@ async function prepareCell(spec: CellSpec): Promise<Prepared | { unavailable: st
 export async function runCell(spec: CellSpec, isolated: boolean): Promise<CellResult> {
   const w = findWorkload(spec.workload, spec.quick);
   const rss = (): number => process.resourceUsage().maxRSS / 1024;
+  if (spec.column === 'torch-cpu') return torchCell(spec, isolated);
   let prepared: Prepared | null = null;
   try {
     const p = await prepareCell(spec);
@@ -167,21 +207,7 @@ export async function runCell(spec: CellSpec, isolated: boolean): Promise<CellRe
     const perExample = w.kind === 'model' ? w.inputShape.reduce((a, b) => a * b, 1) : 0;
     const bytesPerBatch = 4 * batchSizeOf(w) * (perExample + 1);
     const t = await measure(p.session, bytesPerBatch, spec.timing);
-    const samplesPerRep = t.batchesPerRep * batchSizeOf(w);
-    const throughput = summarize(t.repSeconds.map((s) => samplesPerRep / s));
-    const flopsPerSample = workloadFlops(w, spec.mode);
-    return {
-      ...baseResult(spec, isolated),
-      status: 'ok',
-      batchesPerRep: t.batchesPerRep,
-      samplesPerRep,
-      repSeconds: t.repSeconds,
-      estimate: t.estimate,
-      throughput,
-      gflops: mapSummary(throughput, (v) => (v * flopsPerSample) / 1e9),
-      peakRssMiB: rss(),
-      facts: p.facts(),
-    };
+    return measuredResult(spec, isolated, t, rss(), p.facts());
   } catch (e) {
     const text = errorText(e);
     const kernel = missingKernel(text);

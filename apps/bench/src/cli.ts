@@ -55,13 +55,17 @@ ${workloads(false)
   matmul 32/64/128, char-lstm LSTM(32) on 10 characters; quick numbers are not comparable with a full run.
   char-lstm also prints characters/s (samples/s x the window length: every position is predicted).
 
-Columns (--backend, comma-separated; also 'neurona', 'tfjs', 'all' (default)):
+Columns (--backend, comma-separated; also 'neurona', 'tfjs', 'torch', 'all' (default)):
 ${COLUMN_IDS.map((c) => `  ${c.padEnd(16)} ${COLUMN_DESCRIPTIONS[c]}`).join('\n')}
   A Neurona backend whose package cannot be imported (or exports no factory yet) shows 'n/a (not built)'.
   The WebGPU columns (neurona-webgpu, tfjs-webgpu) run only ${GPU_WORKLOADS.join(', ')} unless --webgpu-all:
   without a GPU, Dawn runs on SwiftShader (an emulated GPU), which proves correctness and relative
   kernel quality, not GPU speed. They are compared with each other ('gpu ours/peer', issue 7), never
   with the CPU/WASM peers ('ours/peer', issue 5).
+  torch-cpu runs python/bench_torch.py with /usr/bin/python3 (or python3), without OPENBLAS_CORETYPE and
+  OPENBLAS_L2_SIZE, on as many threads as Neurona's CPU backend; without PyTorch it shows
+  'n/a (python3-torch not installed)' (install: apt-get install python3-torch libopenblas0-pthread). It is
+  compared with the best Neurona CPU/WASM column ('ours/torch', issue 18), never counted as a TensorFlow.js peer.
 
 Modes: 'train' times model.fit over whole batches (one Adam step per batch; matmul: C = A·B and both
 input gradients); 'infer' times model.predict (matmul: C = A·B), results read back.

@@ -19,6 +19,7 @@ export const COLUMN_IDS = [
   'tfjs-wasm',
   'tfjs-wasm+patch',
   'tfjs-webgpu',
+  'torch-cpu',
 ] as const;
 
 /**
@@ -62,18 +63,22 @@ export const COLUMN_DESCRIPTIONS: Readonly<Record<ColumnId, string>> = {
     "tfjs-wasm's own BatchMatMul; UnsortedSegmentSum: a plain JS scatter-add); run only where tfjs-wasm misses a kernel",
   'tfjs-webgpu':
     'tfjs-layers 4.22 on @tensorflow/tfjs-backend-webgpu, on the same Dawn adapter as neurona-webgpu (npm webgpu)',
+  'torch-cpu':
+    'PyTorch on the CPU (python3-torch, a child process running python/bench_torch.py), as many threads as Neurona uses',
 };
 
 /**
- * The class of hardware a column runs on: `cpu` (CPU and WebAssembly backends) or `gpu` (WebGPU). The
- * targets of issue 5 compare the `cpu` columns only; the WebGPU columns are compared with each other.
+ * What a column is compared with: `cpu` (the JavaScript CPU and WebAssembly columns), `gpu` (WebGPU), or
+ * `torch` (PyTorch on the CPU). The targets of issue 5 compare the `cpu` columns only; the WebGPU columns are
+ * compared with each other; PyTorch is compared with the best Neurona `cpu` column (issue 18).
  *
  * @example
  * ```ts
  * columnClass('tfjs-webgpu'); // 'gpu'
  * ```
  */
-export function columnClass(id: ColumnId): 'cpu' | 'gpu' {
+export function columnClass(id: ColumnId): 'cpu' | 'gpu' | 'torch' {
+  if (id === 'torch-cpu') return 'torch';
   return id.endsWith('-webgpu') ? 'gpu' : 'cpu';
 }
 
@@ -103,7 +108,7 @@ export function gpuRuns(workload: string, quick: boolean): boolean {
 }
 
 /**
- * Expand `--backend` names (column ids, `neurona`, `tfjs` or `all`) into column ids, in table order.
+ * Expand `--backend` names (column ids, `neurona`, `tfjs`, `torch` or `all`) into column ids, in table order.
  *
  * @example
  * ```ts
@@ -119,11 +124,12 @@ export function selectColumns(names: readonly string[]): ColumnId[] {
         id === name ||
         name === 'all' ||
         (name === 'neurona' && columnSide(id) === 'ours') ||
-        (name === 'tfjs' && columnSide(id) === 'peer'),
+        (name === 'tfjs' && id.startsWith('tfjs-')) ||
+        (name === 'torch' && id.startsWith('torch-')),
     );
     if (hits.length === 0) {
       throw new Error(
-        `--backend: unknown backend '${name}'; expected all, neurona, tfjs or one of ${COLUMN_IDS.join(', ')}`,
+        `--backend: unknown backend '${name}'; expected all, neurona, tfjs, torch or one of ${COLUMN_IDS.join(', ')}`,
       );
     }
     for (const id of hits) wanted.add(id);

@@ -18,6 +18,7 @@ import {
 import { type Comparison, compareRow } from './compare.js';
 import { workloadFlops } from './flops.js';
 import type { TimingOptions } from './measure.js';
+import { torchAvailability } from './run-torch.js';
 import { oneLine } from './table.js';
 import { batchSizeOf, type Mode, tokensPerSample, unitOf, type Workload } from './workloads.js';
 
@@ -93,6 +94,8 @@ export interface BenchReport {
   comparisons: Comparison[];
   /** neurona-webgpu against tfjs-webgpu (issue 7's target), when a WebGPU column ran. */
   gpuComparisons?: Comparison[];
+  /** Best Neurona CPU/WebAssembly column against torch-cpu (issue 18), when the torch column ran. */
+  torchComparisons?: Comparison[];
 }
 
 function git(args: string[]): string | null {
@@ -207,6 +210,10 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const status = git(['status', '--porcelain']);
   const unavailable = new Map<ColumnId, { reason: string; detail: string }>();
   for (const c of o.columns) {
+    if (c === 'torch-cpu') {
+      const t = torchAvailability();
+      if (!t.ok) unavailable.set(c, { reason: t.reason, detail: t.detail });
+    }
     if (columnSide(c) !== 'ours') continue;
     const f = await findNeuronaFactory(c);
     if (!f.ok) unavailable.set(c, { reason: f.reason, detail: f.detail });
@@ -293,6 +300,13 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       ? {
           gpuComparisons: o.workloads.flatMap((w) =>
             o.modes.map((m) => compareRow(w.name, m, results, 'gpu')),
+          ),
+        }
+      : {}),
+    ...(o.columns.includes('torch-cpu')
+      ? {
+          torchComparisons: o.workloads.flatMap((w) =>
+            o.modes.map((m) => compareRow(w.name, m, results, 'torch')),
           ),
         }
       : {}),

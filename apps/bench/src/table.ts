@@ -208,6 +208,9 @@ export function formatReport(report: BenchReport): string {
   const cpu = report.columns.some((c) => columnClass(c.id) === 'cpu');
   const gpuRow = (workload: string, mode: string): Comparison | undefined =>
     gpu?.find((c) => c.workload === workload && c.mode === mode);
+  const torch = report.torchComparisons;
+  const torchRow = (workload: string, mode: string): Comparison | undefined =>
+    torch?.find((c) => c.workload === workload && c.mode === mode);
   const m = report.machine;
   const s = report.settings;
   const out: string[] = [
@@ -220,7 +223,7 @@ export function formatReport(report: BenchReport): string {
       `the warm-up says fill ${s.minRepSeconds} s (at most ${s.maxBatchesPerRep})${repRange(report)}; ` +
       `${s.isolate ? 'each cell in its own child process' : 'all cells in one process'}`,
     '',
-    `Throughput: samples/s (matmul: products/s), median (min-max)${cpu ? '; ours/peer = best Neurona CPU/WASM column / best CPU/WASM peer (issue 5)' : ''}${gpu ? '; gpu ours/peer = neurona-webgpu / tfjs-webgpu on the same adapter (issue 7)' : ''}`,
+    `Throughput: samples/s (matmul: products/s), median (min-max)${cpu ? '; ours/peer = best Neurona CPU/WASM column / best CPU/WASM peer (issue 5)' : ''}${gpu ? '; gpu ours/peer = neurona-webgpu / tfjs-webgpu on the same adapter (issue 7)' : ''}${torch ? '; ours/torch = best Neurona CPU/WASM column / torch-cpu (issue 18; no target on GEMM-bound cells)' : ''}`,
     '',
     markdownTable(
       [
@@ -229,6 +232,7 @@ export function formatReport(report: BenchReport): string {
         ...cols,
         ...(cpu ? ['ours/peer', 'target'] : []),
         ...(gpu ? ['gpu ours/peer', 'gpu target'] : []),
+        ...(torch ? ['ours/torch', 'torch target'] : []),
       ],
       rows.map(({ w, mode, comparison }) => [
         w.name,
@@ -239,8 +243,9 @@ export function formatReport(report: BenchReport): string {
         }),
         ...(cpu ? [ratioCell(comparison), targetCell(comparison)] : []),
         ...(gpu ? [ratioCell(gpuRow(w.name, mode)), targetCell(gpuRow(w.name, mode))] : []),
+        ...(torch ? [ratioCell(torchRow(w.name, mode)), targetCell(torchRow(w.name, mode))] : []),
       ]),
-      `ll${'r'.repeat(cols.length)}${cpu ? 'll' : ''}${gpu ? 'll' : ''}`,
+      `ll${'r'.repeat(cols.length)}${cpu ? 'll' : ''}${gpu ? 'll' : ''}${torch ? 'll' : ''}`,
     ),
     ...charsTable(report, cols),
     '',
