@@ -1,5 +1,6 @@
 /**
- * The one place tests ask for a system capability (Chromium, a WebGPU adapter, the shared model corpus).
+ * The one place tests ask for a system capability (Chromium, a WebGPU adapter, the shared model corpus,
+ * python3-torch).
  * A capability is probed once per test process. When it is missing the test is skipped and the reason with
  * the install command is printed once per run; when the env var `CI` is set, a missing capability is an error
  * instead (CI must run everything). `NEURONA_TEST_WITHOUT=webgpu,chromium` pretends capabilities are missing,
@@ -13,12 +14,13 @@
  * describe.runIf(gpu)('gemm on webgpu', () => { ... });
  * ```
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Capabilities a test may need. */
-export type CapabilityName = 'chromium' | 'webgpu' | 'sharedModels';
+export type CapabilityName = 'chromium' | 'webgpu' | 'sharedModels' | 'torch';
 
 /** Whether a capability is present, and if not why and what to install. */
 export interface CapabilityStatus {
@@ -41,6 +43,7 @@ const INSTALL: Record<CapabilityName, string> = {
   chromium: 'apt-get install chromium (Debian/Ubuntu), or set CHROMIUM_PATH to a Chromium with WebGPU',
   webgpu:
     'apt-get install chromium-common libvulkan1 (SwiftShader Vulkan driver, used through VK_ICD_FILENAMES) and npm install webgpu',
+  torch: 'apt-get install python3-torch libopenblas0-pthread',
   sharedModels: `put the model corpus in ${SHARED_MODELS} (or set NEURONA_SHARED_MODELS to its folder)`,
 };
 
@@ -63,12 +66,25 @@ async function probeWebGpu(): Promise<string> {
   }
 }
 
+function probeTorch(): string {
+  const tried: string[] = [];
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    const r = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8', timeout: 60_000 });
+    if (r.status === 0) return '';
+    tried.push(
+      `${python}: ${r.error ? r.error.message : (r.stderr.trim().split('\n').pop() ?? `exit ${r.status}`)}`,
+    );
+  }
+  return `no Python imports torch (${tried.join('; ')})`;
+}
+
 async function probe(name: CapabilityName): Promise<string> {
   const pretend = (process.env.NEURONA_TEST_WITHOUT ?? '').split(',').map((s) => s.trim());
   if (pretend.includes(name))
     return `pretended missing (NEURONA_TEST_WITHOUT=${process.env.NEURONA_TEST_WITHOUT})`;
   if (name === 'chromium') return existsSync(CHROMIUM_PATH) ? '' : `${CHROMIUM_PATH} is missing`;
   if (name === 'sharedModels') return existsSync(SHARED_MODELS) ? '' : `${SHARED_MODELS} is missing`;
+  if (name === 'torch') return probeTorch();
   return probeWebGpu();
 }
 
