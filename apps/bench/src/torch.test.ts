@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { requireCapability } from '../../../test-utils/capabilities.js';
 import { type CellResult, runCell } from './cell.js';
 import { timingFrom } from './cli.js';
 import { columnClass, selectColumns } from './columns.js';
 import { compareRow, gemmBound, targetFor, torchTargetFor } from './compare.js';
-import { TORCH_INSTALL, torchAvailability, torchEnv } from './run-torch.js';
+import { torchAvailability, torchEnv } from './run-torch.js';
 
 function ok(column: CellResult['column'], workload: string, median: number): CellResult {
   return {
@@ -62,13 +63,10 @@ describe('the torch-cpu column', () => {
 });
 
 // Needs python3-torch: skipped with the reason when it is missing, required when CI is set.
+const hasTorch = await requireCapability('torch', 'the torch-cpu cell test');
 const torch = torchAvailability();
-const required = Boolean(process.env.CI);
-if (!torch.ok && !required) {
-  console.warn(`skipping the torch-cpu cell test: ${torch.reason}; install with: ${TORCH_INSTALL}`);
-}
 
-describe.skipIf(!torch.ok && !required)('a torch-cpu cell (python3-torch)', () => {
+describe.runIf(hasTorch)('a torch-cpu cell (python3-torch)', () => {
   it('is installed', () => {
     expect(torch.ok, torch.ok ? '' : torch.detail).toBe(true);
   });

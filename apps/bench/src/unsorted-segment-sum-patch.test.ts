@@ -1,3 +1,4 @@
+import '../../../test-utils/quiet-tfjs.js';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';

@@ -19,7 +19,7 @@ import { printTestReport, scoreSplit } from './train.js';
  */
 export interface InferenceOptions {
   readonly backend: BackendName;
-  /** Folder written by `train` (`model.json`, `weights.bin`, `mnist-cnn.json`). */
+  /** Folder written by `train` (`model.json`, its weights file, `mnist-cnn.json`). */
   readonly modelDir: string;
   /** Data set; defaults to the one the model was trained on (from `mnist-cnn.json`), else MNIST. */
   readonly dataset?: DatasetName;

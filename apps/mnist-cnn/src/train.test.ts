@@ -38,7 +38,8 @@ describe('train on real MNIST (2,000 examples, 1 epoch)', () => {
       `Test accuracy: ${(100 * r.testAccuracy).toFixed(2)}% on 1000 test images`,
     );
 
-    for (const f of ['model.json', 'weights.bin', 'training-curves.svg', 'mnist-cnn.json']) {
+    const weightsFile = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')).weightsManifest[0].paths[0];
+    for (const f of ['model.json', weightsFile, 'training-curves.svg', 'mnist-cnn.json']) {
       expect(existsSync(join(out, f))).toBe(true);
     }
     const meta = JSON.parse(readFileSync(join(out, 'mnist-cnn.json'), 'utf8'));

@@ -220,7 +220,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     await writeFile(join(out, 'mnist-cnn.json'), `${JSON.stringify(meta, null, 2)}\n`);
     log('');
     log(`Wall time: ${formatSeconds(seconds)}`);
-    log(`Saved model: ${join(out, 'model.json')} (+ weights.bin)`);
+    log(`Saved model: ${join(out, 'model.json')} (+ its weights file)`);
     log(`Training curves: ${join(out, 'training-curves.svg')}`);
     return {
       testAccuracy: score.accuracy,

@@ -21,7 +21,7 @@ export interface CharModelMeta {
 }
 
 /**
- * Save a character model to `dir`: `model.json` + `weights.bin` (TensorFlow.js LayersModel format, through
+ * Save a character model to `dir`: `model.json` + a weights file (TensorFlow.js LayersModel format, through
  * `model.save('file://DIR')`) and `vocab.json`.
  *
  * @example

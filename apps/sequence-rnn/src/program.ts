@@ -227,7 +227,7 @@ export function createProgram(out: Output, options: ProgramOptions = {}): Comman
     )
     .option('--prompt <text>', 'text the per-epoch samples continue', 'Call me')
     .option('--sample-length <n>', 'characters per epoch sample', intOption(0, 100_000), 100)
-    .option('--out <dir>', 'save the model (model.json, weights.bin) and vocab.json here')
+    .option('--out <dir>', 'save the model (model.json and its weights file) and vocab.json here')
     .option('--text <file>', 'train on this UTF-8 text file instead of Moby-Dick')
     .option('--series-file <file>', 'CSV with a header row (series task; default: monthly CO2 at Mauna Loa)')
     .option('--series-column <name>', 'value column of the CSV (default: the second column)')

@@ -1,6 +1,7 @@
 /**
  * Loading: one WebAssembly module per process, shared by every `wasm()` backend and by tfjs itself.
  */
+import '../../../test-utils/quiet-tfjs.js';
 import * as nr from '@neurona/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';

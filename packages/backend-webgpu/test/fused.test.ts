@@ -6,8 +6,11 @@
 import { cpu } from '@neurona/backend-cpu';
 import * as nr from '@neurona/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireCapability } from '../../../test-utils/capabilities.js';
 import { type WebGpuBackend, webgpu } from '../src/index.js';
 import { dualBackends } from './dual.js';
+
+const hasGpu = await requireCapability('webgpu', 'backend-webgpu fused-kernel tests');
 
 const TOL = 1e-4;
 let gpu: WebGpuBackend;
@@ -22,7 +25,7 @@ afterAll(() => gpu?.destroy());
 
 const { operand, compare } = dualBackends(() => gpu, ref, rng, TOL);
 
-it('matmulBiasActivation by hand: bias per column, ReLU zeroes the negatives', async () => {
+it.runIf(hasGpu)('matmulBiasActivation by hand: bias per column, ReLU zeroes the negatives', async () => {
   const a = operand([1, 2, 2], [1, 2, 3, 4]);
   const b = operand([1, 2, 2], [1, -1, -2, 1]);
   const bias = operand([2], [0.5, -0.5]);
@@ -36,7 +39,7 @@ it('matmulBiasActivation by hand: bias per column, ReLU zeroes the negatives', a
   for (const h of [relu, linear, plain, a.gpu.handle, b.gpu.handle, bias.gpu.handle]) gpu.dispose(h);
 });
 
-describe.each([
+describe.runIf(hasGpu).each([
   ['tiled', 0],
   ['direct', Number.POSITIVE_INFINITY],
 ])('%s GEMM kernel', (_name, directMaxMacs) => {

@@ -9,8 +9,11 @@
 import { cpu } from '@neurona/backend-cpu';
 import * as nr from '@neurona/core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { requireCapability } from '../../../test-utils/capabilities.js';
 import { type WebGpuBackend, webgpu } from '../src/index.js';
 import { dualBackends } from './dual.js';
+
+const hasGpu = await requireCapability('webgpu', 'backend-webgpu GEMM tests');
 
 const TOL = 1e-4;
 let gpu: WebGpuBackend;
@@ -24,7 +27,7 @@ afterAll(() => gpu?.destroy());
 
 const { operand, compare } = dualBackends(() => gpu, ref, rng, TOL);
 
-describe.each([
+describe.runIf(hasGpu).each([
   ['tiled', 0],
   ['direct', Number.POSITIVE_INFINITY],
 ])('%s GEMM kernel', (_name, directMaxMacs) => {

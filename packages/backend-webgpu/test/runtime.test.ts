@@ -5,7 +5,10 @@
  */
 import * as nr from '@neurona/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireCapability } from '../../../test-utils/capabilities.js';
 import { type WebGpuBackend, webgpu } from '../src/index.js';
+
+const gpu = await requireCapability('webgpu', 'backend-webgpu runtime tests');
 
 let be: WebGpuBackend;
 
@@ -20,7 +23,7 @@ const f32 = (data: number[]): nr.Operand => {
   return { handle: be.upload(new Float32Array(data), { shape, dtype: 'float32' }), shape, dtype: 'float32' };
 };
 
-describe('command batching', () => {
+describe.runIf(gpu)('command batching', () => {
   it('records kernels without submitting until data is read, then submits once', async () => {
     const x = nr.tensor([1, 2, 3]);
     await x.data();
@@ -67,7 +70,7 @@ describe('command batching', () => {
   });
 });
 
-describe('memory', () => {
+describe.runIf(gpu)('memory', () => {
   it('an upload never lands in a buffer that a recorded kernel still reads', async () => {
     const x = f32([1, 2, 3, 4]);
     const y = be.kernels.unary('neg', x, { shape: [4], dtype: 'float32' });
@@ -100,7 +103,7 @@ describe('memory', () => {
   });
 });
 
-describe('dtypes and sizes', () => {
+describe.runIf(gpu)('dtypes and sizes', () => {
   it('round-trips int32 (full range) and bool (stored as 0/1 words)', async () => {
     const ints = new Int32Array([-2147483648, -1, 0, 255, 256, 2147483647]);
     const hi = be.upload(ints, { shape: [6], dtype: 'int32' });

@@ -7,7 +7,10 @@
 import { cpu } from '@neurona/backend-cpu';
 import * as nr from '@neurona/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { requireCapability } from '../../../test-utils/capabilities.js';
 import { type WebGpuBackend, webgpu } from '../src/index.js';
+
+const hasGpu = await requireCapability('webgpu', 'backend-webgpu training test');
 
 const BATCH = 4;
 const STEPS = 20;
@@ -102,7 +105,7 @@ function relError(got: ArrayLike<number>, want: ArrayLike<number>): number {
   return diff / scale;
 }
 
-describe('small MNIST CNN on webgpu', () => {
+describe.runIf(hasGpu)('small MNIST CNN on webgpu', () => {
   let gpu: WebGpuBackend | null = null;
   afterAll(() => gpu?.destroy());
 

@@ -10,6 +10,10 @@ import type * as nr from '@neurona/core';
 import type { HostTensor } from './gen.js';
 import { expectTensor } from './harness.js';
 
+// The oracle runs in tests only: production mode silences tfjs's console messages (the "running TensorFlow.js
+// in Node.js" banner of its CPU backend); it gates logging only, not kernels.
+tf.enableProdMode();
+
 /**
  * TensorFlow.js (tfjs-core), the oracle; its CPU backend is registered by this module's import.
  *

@@ -97,6 +97,7 @@ export * from './ops/where.js';
 export type { LearningRateSchedule } from './optimizers/index.js';
 export * as optimizers from './optimizers/index.js';
 export { Optimizer } from './optimizers/index.js';
+export * as train from './optimizers/train.js';
 export type { Regularizer } from './regularizers/index.js';
 export * as regularizers from './regularizers/index.js';
 export type { GradientDescentMode } from './training/data.js';

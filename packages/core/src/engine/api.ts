@@ -1,4 +1,5 @@
 import type { Backend } from '../backend/types.js';
+import { assertNotTraining } from '../training/guard.js';
 import { collectTensors, engine, type MemoryInfo } from './engine.js';
 import type { Tensor } from './tensor.js';
 
@@ -19,6 +20,7 @@ export async function setBackend(backend: Backend | Promise<Backend>): Promise<v
     throw new Error('setBackend: expected a Backend object (for example cpu() from @neurona/backend-cpu)');
   }
   if (b.init) await b.init();
+  assertNotTraining('setBackend');
   engine().setBackendSync(b);
 }
 

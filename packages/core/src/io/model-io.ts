@@ -67,7 +67,7 @@ export async function modelToArtifacts(
 }
 
 /**
- * Save a model in the TensorFlow.js LayersModel format (`model.json` + `weights.bin`).
+ * Save a model in the TensorFlow.js LayersModel format (`model.json` + a weights file).
  *
  * @example
  * ```ts

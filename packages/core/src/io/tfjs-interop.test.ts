@@ -1,5 +1,6 @@
 // The saved format is TensorFlow.js's: tfjs-layers 4.22 (the second opinion here) loads what Neurona saves
 // and Neurona loads what tfjs-layers saves, with the same predictions and the same compile settings.
+import '../../../../test-utils/quiet-tfjs.js';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';

@@ -2,6 +2,7 @@ import { tidy } from '../engine/api.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { ConfigDict } from '../initializers/initializers.js';
 import { clone } from '../ops/shape.js';
+import { checkedLayer } from '../training/validate-layer.js';
 import { type ActivationName, getActivation } from './activations.js';
 import { type CallOptions, Layer, type LayerArgs } from './layer.js';
 
@@ -71,5 +72,5 @@ export class Activation extends Layer {
  * ```
  */
 export function activation(args: ActivationArgs): Activation {
-  return new Activation(args);
+  return checkedLayer('activation', args, () => new Activation(args));
 }

@@ -14,6 +14,7 @@ import { reshape } from '../ops/shape.js';
 import { rsqrt, square } from '../ops/unary.js';
 import type { Regularizer } from '../regularizers/regularizers.js';
 import { getRegularizer, type RegularizerLike, serializeRegularizer } from '../regularizers/regularizers.js';
+import { checkedLayer } from '../training/validate-layer.js';
 import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
 /**
@@ -219,5 +220,5 @@ export class BatchNormalization extends Layer {
  * ```
  */
 export function batchNormalization(args: BatchNormalizationArgs = {}): BatchNormalization {
-  return new BatchNormalization(args);
+  return checkedLayer('batchNormalization', args, () => new BatchNormalization(args));
 }

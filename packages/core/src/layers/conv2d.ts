@@ -3,6 +3,7 @@ import type { Tensor, Variable } from '../engine/tensor.js';
 import type { ConfigDict } from '../initializers/initializers.js';
 import { fusedConv2d } from '../ops/fused.js';
 import { cast } from '../ops/shape.js';
+import { checkedLayer } from '../training/validate-layer.js';
 import type { ActivationName } from './activations.js';
 import {
   checkDataFormat,
@@ -151,5 +152,5 @@ export class Conv2D extends Layer {
  * ```
  */
 export function conv2d(args: Conv2DArgs): Conv2D {
-  return new Conv2D(args);
+  return checkedLayer('conv2d', args, () => new Conv2D(args));
 }

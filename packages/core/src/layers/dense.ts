@@ -3,6 +3,7 @@ import type { Tensor, Variable } from '../engine/tensor.js';
 import type { ConfigDict } from '../initializers/initializers.js';
 import { fusedMatMul } from '../ops/fused.js';
 import { cast, reshape } from '../ops/shape.js';
+import { checkedLayer } from '../training/validate-layer.js';
 import type { ActivationName } from './activations.js';
 import { KernelBias, type KernelBiasArgs } from './kernel-bias.js';
 import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
@@ -138,5 +139,5 @@ export class Dense extends Layer {
  * ```
  */
 export function dense(args: DenseArgs): Dense {
-  return new Dense(args);
+  return checkedLayer('dense', args, () => new Dense(args));
 }

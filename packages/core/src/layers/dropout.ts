@@ -4,6 +4,7 @@ import type { ConfigDict } from '../initializers/initializers.js';
 import { greaterEqual, mul } from '../ops/binary.js';
 import { randomUniform } from '../ops/creation.js';
 import { cast, clone } from '../ops/shape.js';
+import { checkedLayer } from '../training/validate-layer.js';
 import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
 /**
@@ -109,5 +110,5 @@ export class Dropout extends Layer {
  * ```
  */
 export function dropout(args: DropoutArgs): Dropout {
-  return new Dropout(args);
+  return checkedLayer('dropout', args, () => new Dropout(args));
 }

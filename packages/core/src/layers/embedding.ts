@@ -11,6 +11,7 @@ import { gather } from '../ops/movement.js';
 import { cast } from '../ops/shape.js';
 import type { Regularizer } from '../regularizers/regularizers.js';
 import { getRegularizer, type RegularizerLike, serializeRegularizer } from '../regularizers/regularizers.js';
+import { checkedLayer } from '../training/validate-layer.js';
 import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
 /**
@@ -149,5 +150,5 @@ export class Embedding extends Layer {
  * ```
  */
 export function embedding(args: EmbeddingArgs): Embedding {
-  return new Embedding(args);
+  return checkedLayer('embedding', args, () => new Embedding(args));
 }

@@ -1,6 +1,7 @@
 import type { Tensor } from '../engine/tensor.js';
 import type { ConfigDict } from '../initializers/initializers.js';
 import { reshape } from '../ops/shape.js';
+import { checkedLayer } from '../training/validate-layer.js';
 import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
 /**
@@ -68,5 +69,5 @@ export class Flatten extends Layer {
  * ```
  */
 export function flatten(args: FlattenArgs = {}): Flatten {
-  return new Flatten(args);
+  return checkedLayer('flatten', args, () => new Flatten(args));
 }

@@ -1,6 +1,7 @@
 import type { Tensor } from '../engine/tensor.js';
 import type { ConfigDict } from '../initializers/initializers.js';
 import { max, mean } from '../ops/reduce.js';
+import { checkedLayer } from '../training/validate-layer.js';
 import { checkDataFormat, type DataFormat } from './conv-utils.js';
 import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
@@ -101,7 +102,7 @@ export class GlobalMaxPooling2D extends GlobalPooling2D {
  * ```
  */
 export function globalAveragePooling2d(args: GlobalPooling2DArgs = {}): GlobalAveragePooling2D {
-  return new GlobalAveragePooling2D(args);
+  return checkedLayer('globalAveragePooling2d', args, () => new GlobalAveragePooling2D(args), ['keepDims']);
 }
 
 /**
@@ -113,5 +114,5 @@ export function globalAveragePooling2d(args: GlobalPooling2DArgs = {}): GlobalAv
  * ```
  */
 export function globalMaxPooling2d(args: GlobalPooling2DArgs = {}): GlobalMaxPooling2D {
-  return new GlobalMaxPooling2D(args);
+  return checkedLayer('globalMaxPooling2d', args, () => new GlobalMaxPooling2D(args), ['keepDims']);
 }

@@ -2,6 +2,7 @@ import type { DType } from '../backend/types.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { ConfigDict } from '../initializers/initializers.js';
 import { clone } from '../ops/shape.js';
+import { checkedLayer } from '../training/validate-layer.js';
 import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 import { Node, SymbolicTensor } from './symbolic.js';
 
@@ -101,5 +102,5 @@ export class InputLayer extends Layer {
  * ```
  */
 export function inputLayer(args: InputLayerArgs): InputLayer {
-  return new InputLayer(args);
+  return checkedLayer('inputLayer', args, () => new InputLayer(args), ['batchShape']);
 }

@@ -13,6 +13,7 @@ import { reshape } from '../ops/shape.js';
 import { rsqrt, square } from '../ops/unary.js';
 import type { Regularizer } from '../regularizers/regularizers.js';
 import { getRegularizer, type RegularizerLike, serializeRegularizer } from '../regularizers/regularizers.js';
+import { checkedLayer } from '../training/validate-layer.js';
 import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
 /**
@@ -176,5 +177,5 @@ export class LayerNormalization extends Layer {
  * ```
  */
 export function layerNormalization(args: LayerNormalizationArgs = {}): LayerNormalization {
-  return new LayerNormalization(args);
+  return checkedLayer('layerNormalization', args, () => new LayerNormalization(args));
 }

@@ -1,6 +1,7 @@
 import type { Tensor } from '../engine/tensor.js';
 import type { ConfigDict } from '../initializers/initializers.js';
 import { avgPool, maxPool } from '../ops/pool.js';
+import { checkedLayer } from '../training/validate-layer.js';
 import { checkDataFormat, type DataFormat, paddingArg, pairArg, windowOutputLength } from './conv-utils.js';
 import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
@@ -124,7 +125,7 @@ export class AveragePooling2D extends Pooling2D {
  * ```
  */
 export function maxPooling2d(args: Pooling2DArgs = {}): MaxPooling2D {
-  return new MaxPooling2D(args);
+  return checkedLayer('maxPooling2d', args, () => new MaxPooling2D(args));
 }
 
 /**
@@ -136,5 +137,5 @@ export function maxPooling2d(args: Pooling2DArgs = {}): MaxPooling2D {
  * ```
  */
 export function averagePooling2d(args: Pooling2DArgs = {}): AveragePooling2D {
-  return new AveragePooling2D(args);
+  return checkedLayer('averagePooling2d', args, () => new AveragePooling2D(args));
 }

@@ -1,6 +1,7 @@
 import type { Tensor } from '../engine/tensor.js';
 import type { ConfigDict } from '../initializers/initializers.js';
 import { reshape as reshapeOp } from '../ops/shape.js';
+import { checkedLayer } from '../training/validate-layer.js';
 import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
 /**
@@ -96,5 +97,5 @@ export class Reshape extends Layer {
  * ```
  */
 export function reshape(args: ReshapeArgs): Reshape {
-  return new Reshape(args);
+  return checkedLayer('reshape', args, () => new Reshape(args));
 }

@@ -1,3 +1,4 @@
+import '../../../../test-utils/quiet-tfjs.js';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';

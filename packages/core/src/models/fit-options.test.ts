@@ -143,13 +143,15 @@ describe('fit options', () => {
       /mode 'batch' uses the whole training set \(3 examples\)/,
     );
     await expect(model.fit(x, y, { validationSplit: 1.5 })).rejects.toThrow(
-      /validationSplit must be in \[0, 1\), got 1.5/,
+      /'validationSplit' must be a number in \[0, 0.9\].*got 1.5/,
     );
     await expect(model.fit(x, y, { sampleWeight: nr.tensor1d([1, 2]) })).rejects.toThrow(
       /sampleWeight must have shape \[3\]/,
     );
     // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong mode
-    await expect(model.fit(x, y, { mode: 'online' as any })).rejects.toThrow(/unknown mode 'online'/);
+    await expect(model.fit(x, y, { mode: 'online' as any })).rejects.toThrow(
+      /'mode' must be one of 'batch', 'stochastic', 'minibatch', got 'online'/,
+    );
     nr.dispose([x, y]);
     model.dispose();
   });

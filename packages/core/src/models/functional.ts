@@ -22,6 +22,7 @@ import {
   type PredictArgs,
   predictModel,
 } from '../training/fit.js';
+import { checkCompileArgs, markDisposed, modelFacts } from '../training/validate.js';
 import { type CompileArgs, type CompiledOutputs, resolveOutputs } from './compile.js';
 import { buildGraph, type Graph, type NodeOverride, runGraph } from './graph.js';
 import { formatSummary } from './summary.js';
@@ -273,6 +274,7 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> exte
    * the optimizer's state for the trainable weights.
    */
   compile(args: CompileArgs): void {
+    checkCompileArgs(args, modelFacts(this));
     const where = `${this.className} '${this.name}'.compile`;
     if (!args || args.optimizer === undefined) throw new Error(`${where}: 'optimizer' is required`);
     if (args.loss === undefined) throw new Error(`${where}: 'loss' is required`);
@@ -347,6 +349,7 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> exte
 
   /** Free every weight and the optimizer state. */
   override dispose(): void {
+    markDisposed(this);
     for (const l of this.layers) l.dispose();
     this.optimizerInstance?.dispose();
     this.optimizerInstance = null;

@@ -5,6 +5,7 @@ import { add, div, mul, sub } from '../ops/binary.js';
 import { fill } from '../ops/creation.js';
 import { sqrt, square } from '../ops/unary.js';
 import { checkRange, Optimizer, type OptimizerArgs } from './optimizer.js';
+import { optimizerOptions } from './positional.js';
 
 /**
  * Options of {@link adagrad}.
@@ -68,13 +69,18 @@ export class Adagrad extends Optimizer {
 
 /**
  * Create an {@link Adagrad} optimizer (Keras defaults: `learningRate` 0.001, `initialAccumulatorValue`
- * 0.1, `epsilon` 1e-7).
+ * 0.1, `epsilon` 1e-7), from an options object or positionally as TensorFlow.js's
+ * `tf.train.adagrad(learningRate, initialAccumulatorValue)`.
  *
  * @example
  * ```ts
  * const opt = nr.optimizers.adagrad({ learningRate: 0.1 });
+ * const same = nr.train.adagrad(0.1, 0.1);
  * ```
  */
-export function adagrad(args: AdagradArgs = {}): Adagrad {
-  return new Adagrad(args);
+export function adagrad(args?: AdagradArgs): Adagrad;
+export function adagrad(learningRate: number, initialAccumulatorValue?: number): Adagrad;
+export function adagrad(...args: unknown[]): Adagrad {
+  const own = ['initialAccumulatorValue', 'epsilon'] as const;
+  return new Adagrad(optimizerOptions<AdagradArgs>('adagrad', args, ['initialAccumulatorValue'], own));
 }

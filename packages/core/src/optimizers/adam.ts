@@ -4,6 +4,7 @@ import type { ConfigDict } from '../initializers/initializers.js';
 import { add, div, maximum, mul, sub } from '../ops/binary.js';
 import { sqrt, square } from '../ops/unary.js';
 import { checkRange, Optimizer, type OptimizerArgs } from './optimizer.js';
+import { optimizerOptions } from './positional.js';
 
 /**
  * Options of {@link adam}.
@@ -134,25 +135,41 @@ export class AdamW extends Adam {
 
 /**
  * Create an {@link Adam} optimizer (Keras defaults: `learningRate` 0.001, `beta1` 0.9, `beta2` 0.999,
- * `epsilon` 1e-7, `amsgrad` false).
+ * `epsilon` 1e-7, `amsgrad` false), from an options object or positionally as TensorFlow.js's
+ * `tf.train.adam(learningRate, beta1, beta2, epsilon)`.
  *
  * @example
  * ```ts
  * const opt = nr.optimizers.adam({ learningRate: 0.01 });
+ * const same = nr.train.adam(0.01, 0.9, 0.999, 1e-7);
  * ```
  */
-export function adam(args: AdamArgs = {}): Adam {
-  return new Adam(args);
+export function adam(args?: AdamArgs): Adam;
+export function adam(learningRate: number, beta1?: number, beta2?: number, epsilon?: number | null): Adam;
+export function adam(...args: unknown[]): Adam {
+  return new Adam(optimizerOptions<AdamArgs>('adam', args, ['beta1', 'beta2', 'epsilon'], ADAM_OPTIONS));
 }
 
+const ADAM_OPTIONS = ['beta1', 'beta2', 'epsilon', 'amsgrad'] as const;
+
 /**
- * Create an {@link AdamW} optimizer (Adam's defaults plus `weightDecay` 0.004, as Keras).
+ * Create an {@link AdamW} optimizer (Adam's defaults plus `weightDecay` 0.004, as Keras), from an options
+ * object or positionally in Keras's order `(learningRate, weightDecay, beta1, beta2, epsilon)`.
  *
  * @example
  * ```ts
  * const opt = nr.optimizers.adamw({ learningRate: 1e-3, weightDecay: 0.01 });
  * ```
  */
-export function adamw(args: AdamWArgs = {}): AdamW {
-  return new AdamW(args);
+export function adamw(args?: AdamWArgs): AdamW;
+export function adamw(
+  learningRate: number,
+  weightDecay?: number,
+  beta1?: number,
+  beta2?: number,
+  epsilon?: number,
+): AdamW;
+export function adamw(...args: unknown[]): AdamW {
+  const names = ['weightDecay', 'beta1', 'beta2', 'epsilon'] as const;
+  return new AdamW(optimizerOptions<AdamWArgs>('adamw', args, names, [...ADAM_OPTIONS, 'weightDecay']));
 }

@@ -33,7 +33,7 @@ export {
   stepDecay,
 } from './schedules.js';
 export type { SGDArgs } from './sgd.js';
-export { SGD, sgd } from './sgd.js';
+export { momentum, SGD, sgd } from './sgd.js';
 
 /**
  * Optimizer names accepted by {@link getOptimizer} (any letter case).

@@ -4,6 +4,7 @@ import type { ConfigDict } from '../initializers/initializers.js';
 import { add, div, mul, sub } from '../ops/binary.js';
 import { sqrt, square } from '../ops/unary.js';
 import { checkRange, Optimizer, type OptimizerArgs } from './optimizer.js';
+import { optimizerOptions } from './positional.js';
 
 /**
  * Options of {@link rmsprop}.
@@ -94,13 +95,24 @@ export class RMSprop extends Optimizer {
 
 /**
  * Create an {@link RMSprop} optimizer (Keras defaults: `learningRate` 0.001, `rho` 0.9, `momentum` 0,
- * `epsilon` 1e-7, `centered` false).
+ * `epsilon` 1e-7, `centered` false), from an options object or positionally as TensorFlow.js's
+ * `tf.train.rmsprop(learningRate, decay, momentum, epsilon, centered)` (`decay` is `rho`).
  *
  * @example
  * ```ts
  * const opt = nr.optimizers.rmsprop({ learningRate: 0.01 });
+ * const same = nr.train.rmsprop(0.01, 0.9);
  * ```
  */
-export function rmsprop(args: RMSpropArgs = {}): RMSprop {
-  return new RMSprop(args);
+export function rmsprop(args?: RMSpropArgs): RMSprop;
+export function rmsprop(
+  learningRate: number,
+  decay?: number,
+  momentum?: number,
+  epsilon?: number | null,
+  centered?: boolean,
+): RMSprop;
+export function rmsprop(...args: unknown[]): RMSprop {
+  const own = ['rho', 'momentum', 'epsilon', 'centered'] as const;
+  return new RMSprop(optimizerOptions<RMSpropArgs>('rmsprop', args, own, own));
 }

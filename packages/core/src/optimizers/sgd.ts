@@ -3,6 +3,7 @@ import type { Tensor, Variable } from '../engine/tensor.js';
 import type { ConfigDict } from '../initializers/initializers.js';
 import { add, mul, sub } from '../ops/binary.js';
 import { checkRange, Optimizer, type OptimizerArgs } from './optimizer.js';
+import { optimizerOptions } from './positional.js';
 
 /**
  * Options of {@link sgd}.
@@ -69,13 +70,34 @@ export class SGD extends Optimizer {
 }
 
 /**
- * Create an {@link SGD} optimizer (Keras defaults: `learningRate` 0.01, `momentum` 0, `nesterov` false).
+ * Create an {@link SGD} optimizer (Keras defaults: `learningRate` 0.01, `momentum` 0, `nesterov` false), from
+ * an options object or, as TensorFlow.js's `tf.train.sgd`, from the learning rate alone.
  *
  * @example
  * ```ts
  * const opt = nr.optimizers.sgd({ learningRate: 0.1, momentum: 0.9, nesterov: true });
+ * const plain = nr.train.sgd(0.1);
  * ```
  */
-export function sgd(args: SGDArgs = {}): SGD {
-  return new SGD(args);
+export function sgd(args?: SGDArgs): SGD;
+export function sgd(learningRate: number): SGD;
+export function sgd(...args: unknown[]): SGD {
+  return new SGD(optimizerOptions<SGDArgs>('sgd', args, [], ['momentum', 'nesterov']));
+}
+
+/**
+ * TensorFlow.js's `tf.train.momentum(learningRate, momentum, useNesterov)`: an {@link SGD} optimizer with
+ * momentum (an options object works too).
+ *
+ * @example
+ * ```ts
+ * const opt = nr.train.momentum(0.1, 0.9); // same as nr.optimizers.sgd({ learningRate: 0.1, momentum: 0.9 })
+ * ```
+ */
+export function momentum(args?: SGDArgs): SGD;
+export function momentum(learningRate: number, momentum: number, useNesterov?: boolean): SGD;
+export function momentum(...args: unknown[]): SGD {
+  return new SGD(
+    optimizerOptions<SGDArgs>('momentum', args, ['momentum', 'nesterov'], ['momentum', 'nesterov']),
+  );
 }

@@ -7,6 +7,7 @@
 // - tfjs rmsprop and adagrad default epsilon to the backend's (1e-7 on cpu float32); we pass 1e-7 where
 //   tfjs takes it, and adagrad's initial accumulator explicitly.
 // - tfjs's centered RMSprop subtracts epsilon (sqrt(ms - mg² - eps)), so only the non-centered form is compared.
+import '../../../../test-utils/quiet-tfjs.js';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';

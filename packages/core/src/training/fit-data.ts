@@ -2,6 +2,7 @@ import type { Logs } from '../callbacks/callback.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { Layer, SymbolicShape } from '../layers/layer.js';
 import type { SymbolicTensor } from '../layers/symbolic.js';
+import type { LossFn } from '../losses/losses.js';
 import type { Metric } from '../metrics/metrics.js';
 import type { CompiledOutputs } from '../models/compile.js';
 import type { Optimizer } from '../optimizers/index.js';
@@ -21,6 +22,10 @@ export interface FitModel extends StepModel {
   readonly inputNames: string[];
   readonly outputNames: string[];
   readonly outputShapes: SymbolicShape[];
+  /** The first output's shape (what the single-tensor argument checks read). */
+  readonly outputShape: SymbolicShape;
+  /** The first output's loss, once compiled. */
+  readonly lossFn: LossFn | null;
   checkInputs(xs: readonly Tensor[], what: string): void;
   getWeights(): Tensor[];
   setWeights(ws: readonly Tensor[]): void;

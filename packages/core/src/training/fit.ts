@@ -1,6 +1,6 @@
 import { type Callback, CallbackList, History, type Logs, type TrainParams } from '../callbacks/callback.js';
 import { engine } from '../engine/engine.js';
-import type { Tensor } from '../engine/tensor.js';
+import { Tensor } from '../engine/tensor.js';
 import type { CompiledOutputs } from '../models/compile.js';
 import { tensor } from '../ops/creation.js';
 import { concat, gather, slice } from '../ops/movement.js';
@@ -23,6 +23,10 @@ import { batchStats, forwardLoss, totalLoss, trainStep } from './step.js';
 export type { FitModel } from './fit-data.js';
 
 export type { ModelData } from './model-data.js';
+
+import { exclusiveFit } from './guard.js';
+import { checkEvaluateArgs, checkFitArgs, checkPredictArgs, modelFacts } from './validate.js';
+import { checkEvaluateData, checkFitData } from './validate-data.js';
 import { verboseCallback } from './verbose.js';
 
 /**
@@ -88,12 +92,29 @@ function takeRows(t: Tensor, idx: Int32Array, contiguous: boolean): Tensor {
   return gather(t, tensor(idx, [idx.length], 'int32'), 0);
 }
 
-/** @internal The training loop behind `model.fit`. */
-export async function fitModel(model: FitModel, x: ModelData, y: ModelData, args: FitArgs): Promise<History> {
+/** @internal The training loop behind `model.fit`; one at a time per model. */
+export function fitModel(model: FitModel, x: ModelData, y: ModelData, args: FitArgs): Promise<History> {
+  return exclusiveFit(model, () => fitLoop(model, x, y, args));
+}
+
+/** Whether `x` and `y` are one tensor each (where the host-side argument checks of `validate.ts` apply). */
+function single(x: ModelData, y?: ModelData): boolean {
+  return x instanceof Tensor && (y === undefined || y instanceof Tensor);
+}
+
+async function fitLoop(model: FitModel, x: ModelData, y: ModelData, args: FitArgs): Promise<History> {
+  const one = single(x, y);
+  if (one) checkFitArgs(x as Tensor, y as Tensor, args, modelFacts(model));
   const { spec, optimizer } = compiled(model, 'fit');
   if (!optimizer)
     throw new Error(`${model.className} '${model.name}'.fit: no optimizer; call compile() first`);
   const data = checkData(model, x, y, 'fit', spec);
+  if (one && model.lossFn)
+    await checkFitData(
+      y as Tensor,
+      args.validationData as readonly Tensor[] | undefined,
+      model.lossFn.lossName,
+    );
   const epochs = args.epochs ?? 1;
   const initialEpoch = args.initialEpoch ?? 0;
   if (!Number.isInteger(epochs) || epochs < 0)
@@ -190,8 +211,11 @@ export async function evaluateModel(
   y: ModelData,
   args: EvaluateArgs,
 ): Promise<Logs> {
+  const one = single(x, y);
+  if (one) checkEvaluateArgs(x as Tensor, y as Tensor, args, modelFacts(model));
   const { spec } = compiled(model, 'evaluate');
   const data = checkData(model, x, y, 'evaluate', spec);
+  if (one && model.lossFn) await checkEvaluateData(x as Tensor, y as Tensor, model.lossFn.lossName);
   await checkValues(model, data, spec, 'evaluate', false);
   const batchSize = args.batchSize ?? 32;
   if (!Number.isInteger(batchSize) || batchSize < 1)
@@ -232,6 +256,7 @@ async function evaluateData(
 
 /** @internal Batched inference behind `model.predict`: one tensor per output. */
 export function predictModel(model: FitModel, x: ModelData, args: PredictArgs): Tensor[] {
+  if (single(x)) checkPredictArgs(x as Tensor, args, modelFacts(model));
   const xs = toTensorList(x, () => model.inputNames, 'predict: x');
   for (const t of xs)
     if (t.rank === 0) throw new Error('predict: x must have a batch dimension, got a scalar');

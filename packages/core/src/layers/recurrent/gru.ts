@@ -5,6 +5,7 @@ import { add, mul, sub } from '../../ops/binary.js';
 import { matMul } from '../../ops/matmul.js';
 import { slice, split } from '../../ops/movement.js';
 import { gruSequence } from '../../ops/recurrent.js';
+import { checkedLayer } from '../../training/validate-layer.js';
 import { type ActivationName, getActivation } from '../activations.js';
 import { RNNBase, type RNNBaseArgs } from './rnn-base.js';
 
@@ -130,5 +131,5 @@ export class GRU extends RNNBase {
  * ```
  */
 export function gru(args: GRUArgs): GRU {
-  return new GRU(args);
+  return checkedLayer('gru', args, () => new GRU(args));
 }

@@ -6,6 +6,7 @@ import { ones } from '../../ops/creation.js';
 import { matMul } from '../../ops/matmul.js';
 import { concat, split } from '../../ops/movement.js';
 import { lstmSequence } from '../../ops/recurrent.js';
+import { checkedLayer } from '../../training/validate-layer.js';
 import { type ActivationName, getActivation } from '../activations.js';
 import { RNNBase, type RNNBaseArgs } from './rnn-base.js';
 
@@ -124,5 +125,5 @@ export class LSTM extends RNNBase {
  * ```
  */
 export function lstm(args: LSTMArgs): LSTM {
-  return new LSTM(args);
+  return checkedLayer('lstm', args, () => new LSTM(args));
 }

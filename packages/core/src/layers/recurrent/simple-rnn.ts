@@ -1,6 +1,7 @@
 import type { Tensor } from '../../engine/tensor.js';
 import { add } from '../../ops/binary.js';
 import { matMul } from '../../ops/matmul.js';
+import { checkedLayer } from '../../training/validate-layer.js';
 import { RNNBase, type RNNBaseArgs } from './rnn-base.js';
 
 export { RNNBase, type RNNBaseArgs } from './rnn-base.js';
@@ -45,5 +46,5 @@ export class SimpleRNN extends RNNBase {
  * ```
  */
 export function simpleRNN(args: SimpleRNNArgs): SimpleRNN {
-  return new SimpleRNN(args);
+  return checkedLayer('simpleRNN', args, () => new SimpleRNN(args));
 }
