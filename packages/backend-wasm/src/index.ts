@@ -36,7 +36,8 @@ import { unsortedSegmentSum } from './kernels/segment.js';
 import { logSoftmax, softmax } from './kernels/softmax.js';
 import { unary } from './kernels/unary.js';
 import { where } from './kernels/where.js';
-import { loadTfjsWasm, type WasmOptions } from './module.js';
+import { loadTfjsWasm } from './module.js';
+import type { WasmOptions } from './options.js';
 import { Runner, sizeOf, type TfInfo } from './runner.js';
 import { WasmStorage } from './storage.js';
 
@@ -47,8 +48,7 @@ type CompositeOnly =
   | 'depthwiseConv2dGradInput'
   | 'depthwiseConv2dGradFilter';
 
-export type { WasmOptions } from './module.js';
-export type { WasmRecord } from './storage.js';
+export type { WasmOptions } from './options.js';
 
 /**
  * The fused kernels this backend runs natively; the recurrent sequence kernels and the fused training kernels (in-place optimizer step, sparse softmax cross-entropy)

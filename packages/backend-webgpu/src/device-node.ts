@@ -10,7 +10,7 @@ import type { NodePlatform } from './device.js';
 
 /** What to install when Node has no WebGPU package. */
 const MODULE_HELP =
-  "In Node the backend needs the optional dependency 'webgpu' (Dawn): npm install webgpu. Or pass " +
+  "In Node the backend needs the optional peer dependency 'webgpu' (Dawn): run `npm install webgpu`. Or pass " +
   '{ adapter } / { device } yourself.';
 
 /** What to install when Dawn finds no adapter. */

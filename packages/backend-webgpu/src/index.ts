@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * `@neurona/backend-webgpu`: Neurona's in-house WebGPU backend. Our own WGSL compute shaders, a
  * size-bucketed buffer pool, a pipeline cache keyed by shader and shape class, and command batching:

@@ -38,7 +38,7 @@ export type {
   UnaryOp,
 } from './backend/types.js';
 export type { EarlyStoppingArgs } from './callbacks/builtins.js';
-export type { Callback, Logs, TrainingModel, TrainParams } from './callbacks/callback.js';
+export type { Callback, HistoryRecord, Logs, TrainingModel, TrainParams } from './callbacks/callback.js';
 export { History } from './callbacks/callback.js';
 export * as callbacks from './callbacks/index.js';
 export { dispose, getBackend, keep, memory, moveTo, setBackend, tidy } from './engine/api.js';

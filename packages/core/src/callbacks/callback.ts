@@ -95,6 +95,17 @@ export class CallbackList {
 }
 
 /**
+ * Per-epoch values by key: `loss` is always there (so `history.loss.at(-1)` needs no check), each metric and
+ * `val_` key when it was computed.
+ */
+export interface HistoryRecord {
+  /** The training loss, one value per epoch. */
+  loss: number[];
+  /** Each metric (`accuracy`, ...) and validation value (`val_loss`, ...), one value per epoch. */
+  [key: string]: number[];
+}
+
+/**
  * The record `fit` returns: per-epoch values of the loss and metrics, and the number of updates made.
  *
  * @example
@@ -107,7 +118,7 @@ export class History implements Callback {
   /** Epoch indices that were run. */
   readonly epoch: number[] = [];
   /** Per key (`loss`, `accuracy`, `val_loss`, ...), one value per epoch. */
-  readonly history: Record<string, number[]> = {};
+  readonly history: HistoryRecord = { loss: [] };
   /** Gradient-descent updates applied during this `fit`. */
   updates = 0;
 

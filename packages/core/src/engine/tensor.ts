@@ -2,6 +2,17 @@ import type { Backend, DType, Handle, Shape, TypedArray } from '../backend/types
 import { engine } from './engine.js';
 import { type NestedArray, toNested } from './nested.js';
 
+declare global {
+  /**
+   * `Symbol.dispose` (used by `using t = ...`), declared here so that projects whose `lib` has no
+   * `esnext.disposable` and who do not use `@types/node` still compile our declarations. The same
+   * declaration as TypeScript's lib and `@types/node`, so it merges with theirs.
+   */
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
 /**
  * Backend storage shared by tensors that view the same data (a reshape shares its input's storage).
  * Freed when its last tensor is disposed.
