@@ -9,13 +9,14 @@ import { backpropFragment } from './figures/backprop.mjs';
 import { benchFigures } from './figures/bench.mjs';
 import { convFigure } from './figures/conv.mjs';
 import { descentFigure } from './figures/descent.mjs';
+import { lossFigure } from './figures/losses.mjs';
 import { matrixFigure } from './figures/matrix.mjs';
 
 const started = Date.now();
 const backend = cpu({ threads: 1 }); // one thread: nothing to shut down, same numbers on every machine
 await nr.setBackend(backend);
 const written = [];
-const steps = [backpropFragment, benchFigures, activationFigure, descentFigure, convFigure, matrixFigure];
+const steps = [backpropFragment, benchFigures, activationFigure, lossFigure, descentFigure, convFigure, matrixFigure];
 for (const step of steps) {
   nr.seed(1);
   const before = nr.memory().numTensors;

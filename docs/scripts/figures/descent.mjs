@@ -61,7 +61,7 @@ export async function descentFigure() {
     marginTop: 30,
     fx: { label: null, domain: MODES.map(([m]) => m) },
     x: { label: 'epochs', grid: true },
-    y: { label: 'training loss (MSE, whole set)', type: 'log', grid: true },
+    y: { label: 'training loss (MSE, whole set)', type: 'log', grid: true, tickFormat: (d) => String(d) },
     color: { domain: MODES.map(([m]) => m), range: ['#3b6fd8', '#e8772e', '#2e9d4f'] },
     marks: [
       Plot.frame({ stroke: '#ccc' }),
