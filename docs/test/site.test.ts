@@ -68,7 +68,7 @@ async function open(path: string): Promise<{ page: Page; problems: string[] }> {
 describe.skipIf(missing !== null)('docs site in Chromium', () => {
   const pages = ['/', ...guidePaths(), '/backend-matrix.html', '/playground.html', '/api/index.html'];
 
-  it.each(pages)('%s opens with no console error or failed request', async (path) => {
+  it.concurrent.each(pages)('%s opens with no console error or failed request', async (path) => {
     const { page, problems } = await open(path);
     try {
       expect(problems).toEqual([]);
