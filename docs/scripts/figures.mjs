@@ -16,7 +16,15 @@ const started = Date.now();
 const backend = cpu({ threads: 1 }); // one thread: nothing to shut down, same numbers on every machine
 await nr.setBackend(backend);
 const written = [];
-const steps = [backpropFragment, benchFigures, activationFigure, lossFigure, descentFigure, convFigure, matrixFigure];
+const steps = [
+  backpropFragment,
+  benchFigures,
+  activationFigure,
+  lossFigure,
+  descentFigure,
+  convFigure,
+  matrixFigure,
+];
 for (const step of steps) {
   nr.seed(1);
   const before = nr.memory().numTensors;

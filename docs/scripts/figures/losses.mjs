@@ -34,7 +34,13 @@ export async function lossFigure() {
       Plot.ruleY([0]),
       Plot.line(rows, { x: 'p', y: 'loss', stroke: 'name', strokeWidth: 2 }),
       ...LOSSES.map(([name], i) =>
-        Plot.text([name], { frameAnchor: 'top-right', fill: COLOURS[i], dx: -8, dy: 8 + 16 * i, fontSize: 12 }),
+        Plot.text([name], {
+          frameAnchor: 'top-right',
+          fill: COLOURS[i],
+          dx: -8,
+          dy: 8 + 16 * i,
+          fontSize: 12,
+        }),
       ),
     ],
   });
