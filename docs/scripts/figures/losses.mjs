@@ -19,7 +19,7 @@ export async function lossFigure() {
   for (const [name, loss] of LOSSES) {
     const l = loss(target, pred); // one value per example
     const v = await l.data();
-    ps.forEach((x, i) => rows.push({ p: x, loss: v[i], name }));
+    for (const [i, x] of ps.entries()) rows.push({ p: x, loss: v[i], name });
     l.dispose();
   }
   nr.dispose([p, pred, target]);
