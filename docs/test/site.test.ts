@@ -1,0 +1,108 @@
+/**
+ * The docs site as a reader gets it: `npm run docs` builds it once, a static server serves `docs/site/` on
+ * 127.0.0.1, headless Chromium opens the home page, every guide and the other top pages and fails on any console
+ * error, page error or failed request (images included), and a crawl of every page finds no broken internal link
+ * or image. Screenshots go to `docs/site-artifacts/` (gitignored).
+ *
+ * Without Chromium the browser part is skipped with the reason (and fails when `CI` is set); the link check
+ * always runs.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkSiteLinks } from './links.js';
+import {
+  artifactsDir,
+  buildSite,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  chromiumMissing,
+  guidePaths,
+  serveSite,
+  siteDir,
+} from './site.js';
+
+let server: Server | undefined;
+let origin = '';
+let browser: Browser | undefined;
+
+const missing = chromiumMissing();
+if (missing && process.env.CI) throw new Error(`site test: ${missing} (required when CI is set)`);
+if (missing) console.warn(`site test: browser part skipped: ${missing}`);
+
+beforeAll(async () => {
+  buildSite();
+  ({ server, origin } = await serveSite());
+  if (!missing)
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** Open `path` in a fresh page and collect every console error, page error and failed or 4xx/5xx request. */
+async function open(path: string): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  await page.goto(`${origin}${path}`, { waitUntil: 'networkidle' });
+  // Every image decoded (an SVG that does not parse has naturalWidth 0).
+  const broken = await page.$$eval('img', (imgs) =>
+    imgs.filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.getAttribute('src')),
+  );
+  for (const src of broken) problems.push(`image did not load: ${src}`);
+  return { page, problems };
+}
+
+describe.skipIf(missing !== null)('docs site in Chromium', () => {
+  const pages = ['/', ...guidePaths(), '/backend-matrix.html', '/playground.html', '/api/index.html'];
+
+  it.concurrent.each(pages)('%s opens with no console error or failed request', async (path) => {
+    const { page, problems } = await open(path);
+    try {
+      expect(problems).toEqual([]);
+      expect(await page.locator('h1').count(), `${path} has a heading`).toBeGreaterThan(0);
+      if (path === '/' || path === '/guide/backpropagation.html') {
+        mkdirSync(artifactsDir, { recursive: true });
+        const name = path === '/' ? 'home' : 'guide-backpropagation';
+        await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: path !== '/' });
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('the backpropagation guide shows numbers the library computed at build time', async () => {
+    const { page } = await open('/guide/backpropagation.html');
+    try {
+      const text = await page.locator('.vp-doc').textContent();
+      // The loss of the 2-2-1 example, by hand: sigmoid(0.6 + 0.4 a1 + 0.45 a2), a = sigmoid(0.3775), sigmoid(0.3925).
+      const s = (z: number) => 1 / (1 + Math.exp(-z));
+      const yHat = s(0.4 * s(0.3775) + 0.45 * s(0.3925) + 0.6);
+      expect(text ?? '').toContain(String(Number(((yHat - 0.01) ** 2).toPrecision(6))));
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('docs site links', () => {
+  it('no broken internal link, anchor or image in any page', () => {
+    const { broken, checked, pages } = checkSiteLinks(siteDir);
+    expect(broken).toEqual([]);
+    // The crawl covered the guides and the API reference, not only a few pages.
+    expect(pages).toBeGreaterThan(300);
+    expect(checked).toBeGreaterThan(10_000);
+  });
+});
