@@ -44,7 +44,10 @@ for (const [subpath, entry] of Object.entries(pkg.exports ?? {})) {
   if (typeof entry !== 'object' || typeof entry.require !== 'string' || typeof entry.import !== 'string')
     continue;
   // In Node, `require` loads the Node entry where the package has one (the `node` condition's `import`).
-  const esm = typeof entry.node === 'object' && typeof entry.node.import === 'string' ? entry.node.import : entry.import;
+  const esm =
+    typeof entry.node === 'object' && typeof entry.node.import === 'string'
+      ? entry.node.import
+      : entry.import;
   if (dirname(entry.require) !== dirname(esm)) {
     throw new Error(`${pkg.name} exports['${subpath}']: require and import must sit in one folder`);
   }

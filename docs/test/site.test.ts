@@ -83,6 +83,58 @@ describe.skipIf(missing !== null)('docs site in Chromium', () => {
     }
   });
 
+  it('the XOR playground trains in the page: the boundary picture changes and XOR is learned', async () => {
+    const { page, problems } = await open('/playground.html');
+    const root = '.xor-playground';
+    const pixels = () =>
+      page.$eval('#xor-canvas', (c) => {
+        const canvas = c as HTMLCanvasElement;
+        return Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data);
+      });
+    try {
+      await page.waitForFunction(
+        (r) => Number(document.querySelector<HTMLElement>(r)?.dataset.drawn) >= 1,
+        root,
+      );
+      expect(await page.$eval('#xor-dataset', (s) => (s as HTMLSelectElement).value)).toBe('xor');
+      const before = await pixels();
+      await page.click('#xor-train');
+      await page.waitForFunction(
+        (r) => Number(document.querySelector<HTMLElement>(r)?.dataset.epoch) >= 20,
+        root,
+        {
+          timeout: 120_000,
+        },
+      );
+      const during = await pixels();
+      await page.waitForFunction(
+        (r) => document.querySelector<HTMLElement>(r)?.dataset.running === 'false',
+        root,
+        {
+          timeout: 120_000,
+        },
+      );
+      const after = await pixels();
+      const changed = (a: number[], b: number[]) => a.filter((v, i) => v !== b[i]).length / a.length;
+      expect(changed(before, during), 'the picture moved within the first 20 epochs').toBeGreaterThan(0.05);
+      expect(changed(during, after), 'and kept moving').toBeGreaterThan(0.01);
+      const status = (await page.textContent('#xor-status')) ?? '';
+      expect(status).toContain('epoch 100');
+      // Chance level for binary cross-entropy is log 2 = 0.69; 4 tanh units learn XOR well below it.
+      expect(Number(/loss ([\d.]+)/.exec(status)?.[1])).toBeLessThan(0.2);
+      // The corners of the picture (away from the dots) show XOR: blue (1) at (0,1) and (1,0), orange (0) at
+      // (0,0) and (1,1). Pixel (x, y) of the 320x320 canvas, y downward; colour = [r, g, b, a] at 4 (y*320 + x).
+      const at = (x: number, y: number) => after.slice(4 * (y * 320 + x), 4 * (y * 320 + x) + 3);
+      const blue = (c: number[]) => c[2]! > c[0]!;
+      expect([at(2, 2), at(317, 317), at(2, 317), at(317, 2)].map(blue)).toEqual([true, true, false, false]);
+      mkdirSync(artifactsDir, { recursive: true });
+      await page.screenshot({ path: join(artifactsDir, 'playground.png') });
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('the backpropagation guide shows numbers the library computed at build time', async () => {
     const { page } = await open('/guide/backpropagation.html');
     try {

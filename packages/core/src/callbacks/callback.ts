@@ -97,6 +97,11 @@ export class CallbackList {
 /**
  * Per-epoch values by key: `loss` is always there (so `history.loss.at(-1)` needs no check), each metric and
  * `val_` key when it was computed.
+ *
+ * @example
+ * ```ts
+ * const h: nr.HistoryRecord = { loss: [0.7, 0.4], val_loss: [0.8, 0.5] };
+ * ```
  */
 export interface HistoryRecord {
   /** The training loss, one value per epoch. */

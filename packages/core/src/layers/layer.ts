@@ -18,7 +18,14 @@ import { isShapeList, Node, SymbolicTensor } from './symbolic.js';
  */
 export type SymbolicShape = readonly (number | null)[];
 
-/** What `apply` accepts: one tensor or several, concrete or symbolic (not mixed). */
+/**
+ * What `apply` accepts: one tensor or several, concrete or symbolic (not mixed).
+ *
+ * @example
+ * ```ts
+ * const i: nr.LayerInput = [nr.input({ shape: [3] }), nr.input({ shape: [3] })];
+ * ```
+ */
 export type LayerInput = Tensor | SymbolicTensor | readonly Tensor[] | readonly SymbolicTensor[];
 
 /**

@@ -7,10 +7,22 @@ import type { Optimizer } from '../optimizers/index.js';
 /**
  * A loss: a built-in name (`'meanSquaredError'`, `'categoricalCrossentropy'`, ...), a loss from
  * `nr.losses`, or a function of `(yTrue, yPred)` giving per-example values.
+ *
+ * @example
+ * ```ts
+ * const l: nr.LossArg = 'meanSquaredError';
+ * ```
  */
 export type LossArg = LossFn | string | ((yTrue: Tensor, yPred: Tensor) => Tensor);
 
-/** A metric: a built-in name (`'accuracy'`, `'mse'`, ...), a metric from `nr.metrics`, or a function. */
+/**
+ * A metric: a built-in name (`'accuracy'`, `'mse'`, ...), a metric from `nr.metrics`, or a function.
+ *
+ * @example
+ * ```ts
+ * const m: nr.MetricArg = 'accuracy';
+ * ```
+ */
 export type MetricArg = Metric | string | ((yTrue: Tensor, yPred: Tensor) => Tensor);
 
 /**
