@@ -65,7 +65,7 @@ describe('loadModel over http:// through fetch (server on 127.0.0.1)', () => {
   it('joins several shards and groups resolved relative to model.json; predictions are identical', async () => {
     const loaded = await nr.loadModel(`${served.url}/models/m/model.json`);
     const want = await model.predict(x).data();
-    const got = await loaded.predict(x).data();
+    const got = await (loaded.predict(x) as nr.Tensor).data();
     expect(Array.from(got)).toEqual(Array.from(want));
     const paths = served.requests.map((r) => r.url);
     expect(paths).toEqual(

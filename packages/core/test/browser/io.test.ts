@@ -19,7 +19,7 @@ interface PageApi {
   model: nr.Sequential;
   x: nr.Tensor;
   input: number[][];
-  predict(m: nr.Sequential): Promise<number[]>;
+  predict(m: nr.LayersModel): Promise<number[]>;
 }
 type W = Window & { t: PageApi; ready?: boolean; failed?: string };
 
