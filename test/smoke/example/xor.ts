@@ -56,7 +56,7 @@ export async function trainXor(backend: nr.Backend, target: string | nr.io.IOHan
   const predicted = Array.from(await p.data());
   await model.save(target);
   const loaded = await nr.loadModel(target);
-  const q = loaded.predict(x);
+  const q = loaded.predict(x) as nr.Tensor; // a loaded model may have several outputs; this one has one
   const reloaded = Array.from(await q.data());
 
   nr.dispose([x, y, p, q]);

@@ -251,7 +251,7 @@ describe.skipIf(missing !== null)('browser IO handlers in headless Chromium', ()
       expect((await readFile(join(dir, 'my-model.weights.bin'))).byteLength).toBe(saved.weightDataBytes);
       const loaded = await nr.loadModel(`file://${dir}`);
       const input = await page.evaluate(() => (window as unknown as W).t.input);
-      const got = Array.from(await loaded.predict(nr.tensor2d(input)).data());
+      const got = Array.from(await (loaded.predict(nr.tensor2d(input)) as nr.Tensor).data());
       expect(got.length).toBe(want.length);
       for (const [i, v] of got.entries()) expect(v).toBeCloseTo(want[i]!, 5);
     } finally {
@@ -265,7 +265,7 @@ describe.skipIf(missing !== null)('browser IO handlers in headless Chromium', ()
       const { nr: n, x } = (window as unknown as W).t;
       const url = `${location.origin}/m/model.json`;
       const loaded = await n.loadModel(url, { requestInit: { headers: { 'x-neurona-test': 'yes' } } });
-      const predictions = Array.from(await loaded.predict(x).data());
+      const predictions = Array.from(await (loaded.predict(x) as nr.Tensor).data());
       const relative = await n.loadModel('/nowhere/model.json').then(
         () => 'no error',
         (e: Error) => e.message,
