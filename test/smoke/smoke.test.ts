@@ -162,12 +162,8 @@ describe('the example in Node, from the tarballs', () => {
 });
 
 describe('the example bundled for the browser (esbuild, Chromium)', () => {
-  // Expected to fail until the packages are bundler-clean (the `browser` engineer's issue 13 work: Node-only
-  // code such as core's file handler, the terminal progress bar and Dawn behind the `node` condition): today
-  // esbuild cannot resolve `node:fs` & co. from the browser entries. Turns red once that lands: then drop
-  // `.fails`.
   for (const backend of ['cpu', 'wasm', 'webgpu']) {
-    it.fails(`trains XOR and round-trips the model through nr.io.memory() on ${backend}`, async (ctx) => {
+    it(`trains XOR and round-trips the model through nr.io.memory() on ${backend}`, async (ctx) => {
       if (!capability(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM} (apt-get install chromium)`))
         ctx.skip();
       await bundle(app.dir, `browser-${backend}`);

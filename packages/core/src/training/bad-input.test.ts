@@ -486,7 +486,8 @@ const compileCases: Case[] = [
   {
     name: "metrics: 'accuracy'",
     run: () => nr.sequential().compile(bad({ optimizer: 'adam', loss: 'mse', metrics: 'accuracy' })),
-    message: /compile: 'metrics' must be an array \(such as \['accuracy'\]\), got 'accuracy'/,
+    message:
+      /compile: 'metrics' must be an array \(such as \['accuracy'\]\) or an object of them per output, got 'accuracy'/,
   },
   {
     name: 'a disposed model',

@@ -97,9 +97,19 @@ export function fitModel(model: FitModel, x: ModelData, y: ModelData, args: FitA
   return exclusiveFit(model, () => fitLoop(model, x, y, args));
 }
 
-/** Whether `x` and `y` are one tensor each (where the host-side argument checks of `validate.ts` apply). */
+/** Whether a value is a list or a name-keyed object of tensors (data of a model with several inputs or outputs). */
+function isTensorCollection(v: unknown): boolean {
+  if (v instanceof Tensor || v === null || typeof v !== 'object') return false;
+  const parts = Array.isArray(v) ? v : Object.values(v);
+  return parts.length > 0 && parts.every((t) => t instanceof Tensor);
+}
+
+/**
+ * Whether the single-tensor argument checks of `validate.ts` apply: `x` and `y` are not lists or objects of
+ * tensors (so a tensor, or something that is not data at all: null, a string, a nested JS array).
+ */
 function single(x: ModelData, y?: ModelData): boolean {
-  return x instanceof Tensor && (y === undefined || y instanceof Tensor);
+  return !isTensorCollection(x) && (y === undefined || !isTensorCollection(y));
 }
 
 async function fitLoop(model: FitModel, x: ModelData, y: ModelData, args: FitArgs): Promise<History> {
@@ -109,12 +119,6 @@ async function fitLoop(model: FitModel, x: ModelData, y: ModelData, args: FitArg
   if (!optimizer)
     throw new Error(`${model.className} '${model.name}'.fit: no optimizer; call compile() first`);
   const data = checkData(model, x, y, 'fit', spec);
-  if (one && model.lossFn)
-    await checkFitData(
-      y as Tensor,
-      args.validationData as readonly Tensor[] | undefined,
-      model.lossFn.lossName,
-    );
   const epochs = args.epochs ?? 1;
   const initialEpoch = args.initialEpoch ?? 0;
   if (!Number.isInteger(epochs) || epochs < 0)
@@ -122,6 +126,12 @@ async function fitLoop(model: FitModel, x: ModelData, y: ModelData, args: FitArg
   const split = args.validationSplit ?? 0;
   if (!(split >= 0 && split < 1)) throw new Error(`fit: validationSplit must be in [0, 1), got ${split}`);
   await checkValues(model, data, spec, 'fit', true);
+  if (one && model.lossFn)
+    await checkFitData(
+      y as Tensor,
+      args.validationData as readonly Tensor[] | undefined,
+      model.lossFn.lossName,
+    );
   let valData: Data | null = null;
   if (args.validationData) {
     valData = checkData(model, args.validationData[0], args.validationData[1], 'fit: validationData', spec);
@@ -215,8 +225,8 @@ export async function evaluateModel(
   if (one) checkEvaluateArgs(x as Tensor, y as Tensor, args, modelFacts(model));
   const { spec } = compiled(model, 'evaluate');
   const data = checkData(model, x, y, 'evaluate', spec);
-  if (one && model.lossFn) await checkEvaluateData(x as Tensor, y as Tensor, model.lossFn.lossName);
   await checkValues(model, data, spec, 'evaluate', false);
+  if (one && model.lossFn) await checkEvaluateData(x as Tensor, y as Tensor, model.lossFn.lossName);
   const batchSize = args.batchSize ?? 32;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new Error(`evaluate: batchSize must be a positive integer, got ${batchSize}`);

@@ -286,14 +286,22 @@ export function checkCompileArgs(args: unknown, facts: ModelFacts): void {
       `${where}: 'optimizer' must be a name such as 'adam' or an Optimizer, got ${describeValue(optimizer)}`,
     );
   }
-  if (loss !== undefined && typeof loss !== 'string' && typeof loss !== 'function') {
+  // A list or a name-keyed object gives one loss per output (checked per output by the model).
+  if (
+    loss !== undefined &&
+    typeof loss !== 'string' &&
+    typeof loss !== 'function' &&
+    !Array.isArray(loss) &&
+    (loss === null || typeof loss !== 'object')
+  ) {
     throw new Error(
       `${where}: 'loss' must be a name such as 'meanSquaredError' or a function, got ${describeValue(loss)}`,
     );
   }
-  if (metrics !== undefined && !Array.isArray(metrics)) {
+  // A name-keyed object gives metrics per output (checked per output by the model).
+  if (metrics !== undefined && !Array.isArray(metrics) && (metrics === null || typeof metrics !== 'object')) {
     throw new Error(
-      `${where}: 'metrics' must be an array (such as ['accuracy']), got ${describeValue(metrics)}`,
+      `${where}: 'metrics' must be an array (such as ['accuracy']) or an object of them per output, got ${describeValue(metrics)}`,
     );
   }
 }
