@@ -34,6 +34,19 @@ export interface CapabilityStatus {
 
 /** Chromium as Debian installs it (the path the browser tests launch). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/**
+ * The flags every browser test launches Chromium with: WebGPU on, and none of the background connections this
+ * machine's closed network refuses; no sandbox when running as root.
+ */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--enable-unsafe-webgpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+];
 /** SwiftShader's Vulkan driver as Debian's chromium-common installs it. */
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 /** The shared model corpus of the real-model tests. */

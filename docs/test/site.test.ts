@@ -36,7 +36,7 @@ beforeAll(async () => {
   buildSite();
   ({ server, origin } = await serveSite());
   if (!missing)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS], headless: true });
 }, 600_000);
 
 afterAll(async () => {

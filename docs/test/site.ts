@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test-utils/capabilities.js';
 
 /** The repository root and the built site. */
 export const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -16,16 +17,8 @@ export const siteDir = join(repo, 'docs', 'site');
 export const artifactsDir = join(repo, 'docs', 'site-artifacts');
 
 /** Debian's Chromium, and the flags every browser test of the repository uses. */
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--enable-unsafe-webgpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
-];
+export const CHROMIUM = CHROMIUM_PATH;
+export { CHROMIUM_ARGS };
 
 /** `npm run docs`: pictures, API reference, then `vitepress build` into `docs/site/`. Throws with the output. */
 export function buildSite(): void {

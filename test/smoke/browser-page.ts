@@ -14,19 +14,11 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test-utils/capabilities.js';
 import type { SmokeOutcome } from './example/browser.js';
 
 /** Where Debian's Chromium is. */
-export const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--enable-unsafe-webgpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
-];
+export const CHROMIUM = CHROMIUM_PATH;
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript',
   '.html': 'text/html',
@@ -67,7 +59,11 @@ export async function runInChromium(dir: string, entry: string): Promise<SmokeOu
     }
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [...CHROMIUM_ARGS],
+    headless: true,
+  });
   try {
     const tab = await browser.newPage();
     const errors: string[] = [];

@@ -8,22 +8,13 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../../test-utils/capabilities.js';
 
 /** Debian's Chromium. */
-export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM = CHROMIUM_PATH;
 
 /** The repository root (where `node_modules` is), for resolving bare imports of bundled page scripts. */
 export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-
-const ARGS = [
-  '--enable-unsafe-webgpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
-];
 
 /**
  * Why the browser tests cannot run here (`null` when they can). Under `CI` a missing Chromium is an
@@ -39,7 +30,7 @@ export function chromiumMissing(): string | null {
 
 /** Headless Chromium with the flags every browser test uses. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS], headless: true });
 }
 
 /** One response of {@link serve}: a body, its content type and extra headers. */
