@@ -49,7 +49,8 @@ const pkg = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8'));
 function writeDomDeclarations(entry) {
   for (const [condition, file] of Object.entries(entry)) {
     if (!condition.startsWith('types@') || typeof file !== 'string' || !file.endsWith('.dom.d.ts')) continue;
-    if (typeof entry.types !== 'string') throw new Error(`${pkg.name}: ${condition} needs a plain types entry`);
+    if (typeof entry.types !== 'string')
+      throw new Error(`${pkg.name}: ${condition} needs a plain types entry`);
     const plain = readFileSync(join(cwd, entry.types), 'utf8');
     const dom = plain.replace(/^\/\/\/ <reference types="[^"]+"[^>]*\/>\r?\n/gm, '');
     writeFileSync(join(cwd, file), dom);
