@@ -19,6 +19,7 @@ export * from './global-pooling.js';
 export * from './input-layer.js';
 export type { KernelBiasArgs } from './kernel-bias.js';
 export * from './layer-normalization.js';
+export * from './masking.js';
 export {
   Add,
   Average,
