@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cpu } from '../../../backend-cpu/src/index.js';
 import * as nr from '../index.js';
 import type { ModelArtifacts } from '../io/types.js';
+import { testLayer } from './testing/harness.js';
 import { expectClose } from './testing/tfjs.js';
 
 beforeAll(async () => {
@@ -122,6 +123,13 @@ describe('Embedding maskZero + recurrent layers', () => {
     masked.dispose();
     plain.dispose();
   });
+});
+
+testLayer('Masking', () => nr.layers.masking({ maskValue: 2 }), [2, 3, 2]);
+// A masked step (all features equal maskValue) is a discontinuity for finite differences: no input gradient.
+testLayer('Masking', () => nr.layers.masking({ maskValue: 0.5 }), [2, 3, 2], {
+  input: () => nr.tensor3d([0.1, -0.3, 0.5, 0.5, 0.7, 0.2, 0.5, 0.5, -0.9, 0.4, 0.3, 0.5], [2, 3, 2]),
+  gradInput: false,
 });
 
 describe('Masking', () => {
