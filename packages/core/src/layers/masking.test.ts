@@ -7,9 +7,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cpu } from '../../../backend-cpu/src/index.js';
 import * as nr from '../index.js';
-import type { ModelArtifacts } from '../io/types.js';
 import { testLayer } from './testing/harness.js';
 import { expectClose } from './testing/tfjs.js';
+import { savedByTfjs } from './testing/tfjs-compare.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -243,14 +243,7 @@ describe('against tfjs-layers 4.22', () => {
     const ours = ids(x);
     expectClose(await predict(model, ours), await ty.data(), 1e-5);
     // and back: tfjs's own save of it loads in Neurona with maskZero kept
-    let saved: ModelArtifacts | null = null;
-    await theirs.save(
-      tf.io.withSaveHandler(async (a) => {
-        saved = a as ModelArtifacts;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    const back = await nr.loadModel(nr.io.memory(saved!));
+    const back = await nr.loadModel(nr.io.memory(await savedByTfjs(theirs)));
     expect((back.layers[0] as nr.layers.Embedding).maskZero).toBe(true);
     expectClose(await predict(back, ours), await ty.data(), 1e-5);
     tf.dispose([tx, ty]);
