@@ -46,6 +46,7 @@ export * from './reshape.js';
 export * from './separable-conv2d.js';
 export * from './spatial-dropout.js';
 export * from './upsampling.js';
+export * from './window2d.js';
 export * from './wrappers/bidirectional.js';
 export * from './wrappers/time-distributed.js';
 export type { WrappedLayer } from './wrappers/wrapper.js';
