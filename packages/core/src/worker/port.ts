@@ -17,7 +17,7 @@
  * ```
  */
 export interface WorkerEndpoint {
-  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
+  postMessage(message: unknown, transfer: ArrayBuffer[]): void;
 }
 
 /** A browser-style endpoint (events carry the message in `data`). */
