@@ -103,7 +103,7 @@ export function portOf(endpoint: WorkerEndpoint, what: string): Port {
           fn(
             e.error !== undefined && e.error !== null
               ? failureOf(e.error)
-              : { message: e.message ?? 'the worker failed (no message given; check that its script loads)' },
+              : { message: e.message ?? NO_MESSAGE },
           ),
         );
         listen('messageerror', () => fn({ message: 'a message from the worker could not be deserialised' }));
@@ -117,6 +117,10 @@ export function portOf(endpoint: WorkerEndpoint, what: string): Port {
     `${what}: cannot listen to it (it has neither addEventListener nor on/off); pass a browser Worker, a node:worker_threads Worker or a MessagePort`,
   );
 }
+
+/** What a browser says when a worker script does not load: nothing; so say what usually causes it. */
+const NO_MESSAGE =
+  'its script did not start (no message from the browser: a 404, a wrong MIME type, a syntax error, or, in a cross-origin isolated page, a worker script served without Cross-Origin-Embedder-Policy)';
 
 function failureOf(e: unknown): EndpointFailure {
   if (e instanceof Error) return { message: e.message, ...(e.stack ? { stack: e.stack } : {}) };

@@ -134,6 +134,8 @@ describe.skipIf(missing !== null)('fitInWorker in a Web Worker in headless Chrom
       if (file === 'page.js') return { body: page, type: 'text/javascript', headers };
       if (file === 'fit-worker.js') return { body: worker, type: 'text/javascript', headers };
       if (file === 'bad-worker.js') return { body: bad, type: 'text/javascript', headers };
+      // The training worker's script without the isolation headers, for the isolated page.
+      if (file === 'worker-without-coep.js') return { body: worker, type: 'text/javascript' };
       const w = file.startsWith('wasm/') ? wasmFiles.get(file.slice(5)) : undefined;
       return w ? { body: w, type: 'application/wasm', headers } : undefined;
     });
@@ -342,5 +344,22 @@ describe.skipIf(missing !== null)('fitInWorker in a Web Worker in headless Chrom
     expect(isolated.features!.workers).toBe('web-workers');
     expect(isolated.features!.threads).toBeGreaterThan(1);
     expect(isolated.updates).toBe(plain.updates);
+    // In an isolated page a worker script must carry COEP too: without it the browser refuses to start it.
+    const refused = await pages.isolated.evaluate(async () => {
+      const { nr: n, makeModel, data } = (window as unknown as W).t;
+      const { x, y } = data();
+      const model = makeModel(3);
+      const worker = new Worker(new URL('./worker-without-coep.js', location.href), { type: 'module' });
+      const message = await n.fitInWorker(model, x, y, { worker }).done.then(
+        () => 'trained',
+        (e: Error) => e.message,
+      );
+      worker.terminate();
+      model.dispose();
+      return message;
+    });
+    expect(refused).toMatch(
+      /^fitInWorker: the worker failed: its script did not start .*Cross-Origin-Embedder-Policy/,
+    );
   }, 120_000);
 });
