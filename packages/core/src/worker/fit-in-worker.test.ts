@@ -191,6 +191,7 @@ describe('fitInWorker with node:worker_threads', () => {
       expect(e.logs.val_loss).toBeCloseTo(expected.history.val_loss![i]!, 6);
     });
     expect(events.at(-1)!.kind).toBe('trainEnd');
+    expect(new Set(events.map((e) => e.backend))).toEqual(new Set(['cpu']));
     expect(events[0]).toMatchObject({
       kind: 'batchEnd',
       epoch: 0,

@@ -83,8 +83,8 @@ const newId = (): string =>
  * Train `model` in a worker, as `model.fit(x, y, options)` would, without blocking the calling thread. The
  * worker runs a script (written by you, so your bundler sees which backends it imports) that calls
  * {@link serveFitWorker}. The model must be compiled with built-in losses and metrics; custom layers must be
- * registered in the worker too. While the run is in progress the model cannot `fit` again; the data tensors
- * stay usable (they are copied out).
+ * registered in the worker too. While the run is in progress the model cannot `fit` again and `setBackend`
+ * throws, as during `fit`; the data tensors stay usable (they are copied out).
  *
  * @example
  * ```ts
@@ -231,7 +231,15 @@ function exchange(
       if (f.stack) err.stack = `${err.name}: ${err.message}\n${f.stack.split('\n').slice(1).join('\n')}`;
       reject(err);
     });
-    port.post(message, transfer);
+    try {
+      port.post(message, transfer);
+    } catch (e) {
+      reject(
+        new Error(
+          `fitInWorker: the request could not be sent to the worker (options and backendOptions must be plain data that postMessage can copy): ${(e as Error).message}`,
+        ),
+      );
+    }
   });
 }
 

@@ -48,6 +48,8 @@ export interface FitProgressEvent {
   readonly logs: Logs;
   /** The run's parameters (epochs, steps per epoch, samples, ...), as `onTrainBegin` receives them. */
   readonly params: TrainParams;
+  /** The name of the backend the worker trains on (its `getBackend().name`). */
+  readonly backend: string;
 }
 
 /** A tensor in a message. */

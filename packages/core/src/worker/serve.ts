@@ -211,8 +211,9 @@ function isActive(backend: Backend): boolean {
 function progress(port: Port, req: FitRequest, stopped: () => boolean): Callback {
   let epoch = 0;
   let last: Logs = {};
-  const send = (event: FitProgressEvent): void =>
-    port.post({ type: MSG.progress, id: req.id, event } satisfies Message, []);
+  const backend = getBackend().name;
+  const send = (event: Omit<FitProgressEvent, 'backend'>): void =>
+    port.post({ type: MSG.progress, id: req.id, event: { ...event, backend } } satisfies Message, []);
   const cb: Callback = {
     onTrainBegin() {
       if (stopped() && cb.model) cb.model.stopTraining = true;

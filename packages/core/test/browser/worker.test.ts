@@ -302,9 +302,15 @@ describe.skipIf(missing !== null)('fitInWorker in a Web Worker in headless Chrom
         const backendOptions =
           name === 'wasm' ? { wasmPaths: new URL('./wasm/', location.href).href } : undefined;
         try {
-          const h = await n.fitInWorker(inWorker, x, y, { worker, backend: name, backendOptions, ...options })
-            .done;
-          return { loss: h.history.loss, expected: expected.history.loss };
+          const used = new Set<string>();
+          const h = await n.fitInWorker(inWorker, x, y, {
+            worker,
+            backend: name,
+            backendOptions,
+            ...options,
+            onProgress: (e) => used.add(e.backend),
+          }).done;
+          return { loss: h.history.loss, expected: expected.history.loss, used: [...used] };
         } catch (e) {
           return { error: (e as Error).message };
         } finally {
@@ -320,6 +326,7 @@ describe.skipIf(missing !== null)('fitInWorker in a Web Worker in headless Chrom
         ctx.skip();
       }
       expect(r.error, `console: ${logs.join(' | ')}`).toBeUndefined();
+      expect(r.used).toEqual([backend]); // the events say which backend the worker trained on
       expect(r.loss!.length).toBe(4);
       // Other kernels, other summation order: float32 rounding differences only (about 1e-7 here).
       for (let i = 0; i < 4; i++) expect(Math.abs(r.loss![i]! - r.expected![i]!)).toBeLessThan(1e-5);
