@@ -1,11 +1,13 @@
 /**
  * `fitInWorker` with Node's `worker_threads`. The worker runs an esbuild bundle of a user's worker script
- * (`serveFitWorker` with the CPU backend, from the TypeScript sources), as a user's bundler would make it.
+ * (`serveFitWorker` with the CPU backend, from the TypeScript sources), as a user's bundler would make it; one
+ * test runs a plain script importing the published packages (needs `npx turbo run build`).
  * The oracle is `model.fit` in this thread on the CPU backend: the same model, seed and options must give the
  * same weights, history, optimizer state and random generator position. Error paths reject `done` with the
  * worker's message and stack; neither thread keeps a tensor.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -349,6 +351,36 @@ describe('fitInWorker with node:worker_threads', () => {
     expect(h.updates).toBe(4);
     expect(maxDiff(await weightValues(model), initial)).toBeGreaterThan(0);
     model.dispose();
+  });
+
+  it('the published packages: a plain worker script, no bundler, importing @neurona/core in Node', async () => {
+    const dist = join(ROOT, 'packages', 'core', 'dist', 'index.node.js');
+    if (!existsSync(dist)) throw new Error(`${dist} is missing; build first: npx turbo run build`);
+    // Inside the repository, so that Node resolves the packages from its node_modules as an app's would.
+    const cache = join(ROOT, 'node_modules', '.cache');
+    await mkdir(cache, { recursive: true });
+    const appDir = await mkdtemp(join(cache, 'neurona-fit-worker-'));
+    const file = join(appDir, 'fit-worker.mjs');
+    await writeFile(
+      file,
+      "import { serveFitWorker } from '@neurona/core';\nimport { cpu } from '@neurona/backend-cpu';\nserveFitWorker({ backends: { cpu } });\n",
+    );
+    // No `--conditions @neurona/source` from the test runner: the worker resolves the packages as published.
+    const published = new Worker(file, { execArgv: [] });
+    try {
+      const model = makeModel(9);
+      const here = await twin(model);
+      nr.seed(5);
+      await here.fit(x, y, { epochs: 2, batchSize: 16, verbose: 0 });
+      nr.seed(5);
+      await nr.fitInWorker(model, x, y, { worker: published, epochs: 2, batchSize: 16 }).done;
+      expect(maxDiff(await weightValues(model), await weightValues(here))).toBeLessThanOrEqual(1e-6);
+      model.dispose();
+      here.dispose();
+    } finally {
+      await published.terminate();
+      await rm(appDir, { recursive: true, force: true });
+    }
   });
 
   it('a worker whose script throws rejects done with that error', async () => {
