@@ -12,9 +12,7 @@ import { getBackend, memory, setBackend } from '../engine/api.js';
 import { engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { loadModel, modelToArtifacts } from '../io/model-io.js';
-import { registerLayer } from '../layers/registry.js';
-import { LayersModel } from '../models/functional.js';
-import { Sequential } from '../models/sequential.js';
+import type { LayersModel } from '../models/functional.js';
 import { type Port, portOf, type WorkerEndpoint, workerSelf } from './port.js';
 import {
   type FitProgressEvent,
@@ -100,10 +98,6 @@ export function serveFitWorker(options: ServeFitWorkerOptions): FitWorkerServer 
     );
   }
   const port = portOf(endpoint, 'serveFitWorker: options.endpoint');
-  // The model classes register themselves when their modules run; a bundler drops those modules from a
-  // worker script that never names them, so register them here.
-  registerLayer(Sequential);
-  registerLayer(LayersModel);
   const state: ServerState = {
     backends: options.backends,
     made: new Map(),
