@@ -383,6 +383,26 @@ describe('fitInWorker with node:worker_threads', () => {
     }
   });
 
+  it('a worker that exits during a run rejects done; the model keeps its weights', async () => {
+    const doomed = new Worker(await bundleWorker(dir, 'doomed-worker', WORKER));
+    const model = makeModel(6);
+    const initial = await weightValues(model);
+    const run = nr.fitInWorker(model, x, y, {
+      worker: doomed,
+      epochs: 100_000,
+      onProgress: (e) => {
+        if (e.kind === 'batchEnd' && e.batch === 0) void doomed.terminate();
+      },
+    });
+    await expect(run.done).rejects.toThrow(
+      /^fitInWorker: the worker failed: the worker exited \(code 1\) before answering$/,
+    );
+    expect(maxDiff(await weightValues(model), initial)).toBe(0);
+    // The model is free to train again.
+    await model.fit(x, y, { epochs: 1, verbose: 0 });
+    model.dispose();
+  });
+
   it('a worker whose script throws rejects done with that error', async () => {
     const file = await bundleWorker(
       dir,

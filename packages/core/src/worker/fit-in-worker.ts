@@ -68,7 +68,9 @@ export interface FitInWorkerOptions extends PlainFitArgs {
 export interface FitInWorkerRun {
   /**
    * Resolves with the {@link History} once the worker has finished (or stopped) and the caller's model holds
-   * the trained weights; rejects with the worker's error (its message, and its stack first in `stack`).
+   * the trained weights; rejects with the worker's error (its message, and its stack first in `stack`). A
+   * `worker_threads` worker that exits rejects it too; a browser gives no event for a terminated Web Worker,
+   * so terminate one only after `done` has settled (use `stop()` first).
    */
   readonly done: Promise<History>;
   /** End training after the batch the worker is on (the weights trained so far still come back). */
