@@ -247,6 +247,7 @@ describe('fitInWorker with node:worker_threads', () => {
       },
     });
     const history = await run.done;
+    run.stop(); // after the run: nothing to stop, no error
     // The worker may finish a few more batches before the message reaches it; nowhere near 100 000 epochs.
     expect(history.updates).toBeGreaterThanOrEqual(25);
     expect(history.updates).toBeLessThan(10 * 100);

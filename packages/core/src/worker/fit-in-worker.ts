@@ -121,6 +121,7 @@ export function fitInWorker(
       return applyReply(model, await pending);
     } finally {
       port.close();
+      port = null; // a stop() after the run has nothing to tell the worker
     }
   });
   return { done, stop };
