@@ -9,8 +9,8 @@ import { workloadFlops } from './flops.js';
 import { hasResidual, makeDivisible, mobilenetV2Flops, mobilenetV2Spec } from './mobilenet.js';
 import { runBench } from './orchestrate.js';
 import { neuronaMobileNetV2, neuronaModel } from './run-neurona.js';
-import { tfjsMobileNetV2 } from './run-tfjs.js';
 import { formatReport } from './table.js';
+import { tfjsMobileNetV2 } from './tfjs-models.js';
 import { findWorkload, type ModelWorkload, modesOf, selectWorkloads } from './workloads.js';
 
 beforeAll(async () => {
