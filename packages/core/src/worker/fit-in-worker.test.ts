@@ -264,6 +264,37 @@ describe('fitInWorker with node:worker_threads', () => {
     model.dispose();
   });
 
+  it('two runs on one worker at once: answered one after the other, each with its own events and weights', async () => {
+    const a = makeModel(21);
+    const b = makeModel(22);
+    const [twinA, twinB] = [await twin(a), await twin(b)];
+    nr.seed(30);
+    const events = { a: 0, b: 0 };
+    const runA = nr.fitInWorker(a, x, y, {
+      worker,
+      epochs: 2,
+      batchSize: 8,
+      onProgress: (e) => e.kind === 'batchEnd' && events.a++,
+    });
+    const runB = nr.fitInWorker(b, x, y, {
+      worker,
+      epochs: 1,
+      batchSize: 20,
+      onProgress: (e) => e.kind === 'batchEnd' && events.b++,
+    });
+    const [ha, hb] = await Promise.all([runA.done, runB.done]);
+    expect([ha.updates, hb.updates]).toEqual([10, 2]);
+    expect(events).toEqual({ a: 10, b: 2 });
+    // Both started from the generator position at the time of the call.
+    nr.seed(30);
+    await twinA.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0 });
+    nr.seed(30);
+    await twinB.fit(x, y, { epochs: 1, batchSize: 20, verbose: 0 });
+    expect(maxDiff(await weightValues(a), await weightValues(twinA))).toBeLessThanOrEqual(1e-6);
+    expect(maxDiff(await weightValues(b), await weightValues(twinB))).toBeLessThanOrEqual(1e-6);
+    for (const m of [a, b, twinA, twinB]) m.dispose();
+  });
+
   it('rejects done with the worker error when the backend name is not one of the worker’s', async () => {
     const model = makeModel(1);
     const before = nr.memory().numTensors;
