@@ -3,142 +3,32 @@
  * (`serveFitWorker` with the CPU backend, from the TypeScript sources), as a user's bundler would make it; one
  * test runs a plain script importing the published packages (needs `npx turbo run build`).
  * The oracle is `model.fit` in this thread on the CPU backend: the same model, seed and options must give the
- * same weights, history, optimizer state and random generator position. Error paths reject `done` with the
- * worker's message and stack; neither thread keeps a tensor.
+ * same weights, history, optimizer state and random generator position; neither thread keeps a tensor.
+ * The error paths are in `fit-in-worker-errors.test.ts`.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import * as esbuild from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpu } from '../../../backend-cpu/src/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as nr from '../index.js';
-
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-
-/** A custom layer both threads know: the identity here; in the worker it throws on its 5th training call. */
-class Tripwire extends nr.Layer {
-  static override readonly className = 'Tripwire';
-  override call(inputs: nr.Tensor): nr.Tensor {
-    return nr.mul(inputs, 1);
-  }
-}
-nr.registerLayer(Tripwire);
-
-/** The user's worker script. */
-const WORKER = /* js */ `
-import * as nr from '@neurona/core';
-import { cpu } from '@neurona/backend-cpu';
-class Tripwire extends nr.Layer {
-  static className = 'Tripwire';
-  calls = 0;
-  call(inputs, options = {}) {
-    if (options.training && ++this.calls === 5) tripwireSnapped();
-    return nr.mul(inputs, 1);
-  }
-}
-function tripwireSnapped() {
-  throw new Error('Tripwire: snapped on training call 5');
-}
-nr.registerLayer(Tripwire);
-nr.serveFitWorker({
-  backends: {
-    cpu,
-    broken: function brokenDeviceFactory() { throw new Error('broken: no such device'); },
-  },
-});
-`;
-
-async function bundleWorker(dir: string, name: string, source: string): Promise<string> {
-  const out = await esbuild.build({
-    stdin: { contents: source, resolveDir: ROOT, loader: 'js', sourcefile: `${name}.js` },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    conditions: ['@neurona/source'],
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
-    write: false,
-    logLevel: 'silent',
-  });
-  const file = join(dir, `${name}.mjs`);
-  await writeFile(file, out.outputFiles[0]!.text);
-  return file;
-}
-
-/** A seeded model with dropout (so the worker must continue our random sequence) and Adam. */
-function makeModel(seed: number): nr.Sequential {
-  nr.seed(seed);
-  const model = nr.sequential({
-    layers: [
-      nr.layers.dense({ units: 6, activation: 'relu', inputShape: [3] }),
-      nr.layers.dropout({ rate: 0.3 }),
-      nr.layers.dense({ units: 2, activation: 'softmax' }),
-    ],
-  });
-  model.compile({
-    optimizer: nr.optimizers.adam({ learningRate: 0.05 }),
-    loss: 'categoricalCrossentropy',
-    metrics: ['accuracy'],
-  });
-  return model;
-}
-
-/** A second model with the same topology, weights and compile config (through the saved format). */
-async function twin(model: nr.LayersModel): Promise<nr.LayersModel> {
-  const h = nr.io.memory();
-  await model.save(h, { includeOptimizer: true });
-  return nr.loadModel(h);
-}
-
-async function weightValues(model: nr.LayersModel): Promise<Float32Array[]> {
-  return Promise.all(model.weights.map(async (w) => (await w.data()) as Float32Array));
-}
-
-function maxDiff(a: Float32Array[], b: Float32Array[]): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  a.forEach((w, i) => {
-    expect(w.length).toBe(b[i]!.length);
-    for (let k = 0; k < w.length; k++) m = Math.max(m, Math.abs(w[k]! - b[i]![k]!));
-  });
-  return m;
-}
-
-function expectClose(got: readonly number[], want: readonly number[]): void {
-  expect(got.length).toBe(want.length);
-  for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i]!, 6);
-}
+import {
+  expectClose,
+  makeModel,
+  maxDiff,
+  ROOT,
+  twin,
+  useWorkerFixture,
+  weightValues,
+} from './testing/node-fit-worker.js';
 
 describe('fitInWorker with node:worker_threads', () => {
-  let dir: string;
+  const f = useWorkerFixture();
   let worker: Worker;
   let x: nr.Tensor;
   let y: nr.Tensor;
-
-  beforeAll(async () => {
-    await nr.setBackend(cpu());
-    dir = await mkdtemp(join(tmpdir(), 'neurona-fit-worker-'));
-    worker = new Worker(await bundleWorker(dir, 'fit-worker', WORKER));
-    nr.seed(100);
-    x = nr.randomNormal([40, 3]);
-    // A learnable rule: class 1 when x0 + x1 > x2.
-    const xs = (await x.data()) as Float32Array;
-    const labels = Array.from({ length: 40 }, (_, i) =>
-      xs[3 * i]! + xs[3 * i + 1]! > xs[3 * i + 2]! ? 1 : 0,
-    );
-    y = nr.tensor2d(labels.map((c) => (c ? [0, 1] : [1, 0])));
-  }, 120_000);
-
-  afterAll(async () => {
-    x?.dispose();
-    y?.dispose();
-    await worker?.terminate();
-    if (dir) await rm(dir, { recursive: true, force: true });
+  beforeAll(() => {
+    ({ worker, x, y } = f);
   });
 
   it('trains to the same weights, history, optimizer state and random position as model.fit here', async () => {
@@ -264,94 +154,35 @@ describe('fitInWorker with node:worker_threads', () => {
     model.dispose();
   });
 
-  it('rejects done with the worker error when the backend name is not one of the worker’s', async () => {
-    const model = makeModel(1);
-    const before = nr.memory().numTensors;
-    const run = nr.fitInWorker(model, x, y, { worker, backend: 'nope' });
-    await expect(run.done).rejects.toThrow(
-      "fitInWorker: backend 'nope' is not one of this worker's backends (cpu, broken)",
-    );
-    expect(nr.memory().numTensors).toBe(before);
-    // The factory that throws: its message and the worker's stack (naming the factory) come back.
-    const err = await nr.fitInWorker(model, x, y, { worker, backend: 'broken' }).done.catch((e: Error) => e);
-    expect(err).toBeInstanceOf(Error);
-    expect((err as Error).message).toBe('broken: no such device');
-    expect((err as Error).stack).toContain('brokenDeviceFactory');
-    expect(await nr.fitWorkerMemory(worker)).toEqual({ numTensors: 0 });
-    model.dispose();
-  });
-
-  it('rejects an uncompiled model, a custom loss and callbacks before sending anything', async () => {
-    const plain = nr.sequential({ layers: [nr.layers.dense({ units: 2, inputShape: [3] })] });
-    await expect(nr.fitInWorker(plain, x, y, { worker }).done).rejects.toThrow(
-      /fitInWorker: Sequential '.*' is not compiled; call model\.compile/,
-    );
-    plain.compile({
-      optimizer: 'sgd',
-      loss: (t: nr.Tensor, p: nr.Tensor) => nr.mean(nr.abs(nr.sub(t, p)), -1),
+  it('two runs on one worker at once: answered one after the other, each with its own events and weights', async () => {
+    const a = makeModel(21);
+    const b = makeModel(22);
+    const [twinA, twinB] = [await twin(a), await twin(b)];
+    nr.seed(30);
+    const events = { a: 0, b: 0 };
+    const runA = nr.fitInWorker(a, x, y, {
+      worker,
+      epochs: 2,
+      batchSize: 8,
+      onProgress: (e) => e.kind === 'batchEnd' && events.a++,
     });
-    await expect(nr.fitInWorker(plain, x, y, { worker }).done).rejects.toThrow(
-      /custom function, which cannot be sent to a worker/,
-    );
-    plain.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
-    const withCallbacks = { worker, callbacks: [] } as unknown as nr.FitInWorkerOptions;
-    await expect(nr.fitInWorker(plain, x, y, withCallbacks).done).rejects.toThrow(
-      /options\.callbacks cannot run in a worker/,
-    );
-    await expect(nr.fitInWorker(plain, x, y, { worker: {} as never }).done).rejects.toThrow(
-      /options\.worker must be a Worker/,
-    );
-    // A second run on a model that is training is refused, as a second fit is.
-    const first = nr.fitInWorker(plain, x, y, { worker, epochs: 2 });
-    await expect(nr.fitInWorker(plain, x, y, { worker }).done).rejects.toThrow(/already training/);
-    await first.done;
-    plain.dispose();
-  });
-
-  it('(the oracle for the next test) a layer that throws during fit here leaves no tensor behind', async () => {
-    class Snap extends nr.Layer {
-      static override readonly className = 'Snap';
-      calls = 0;
-      override call(inputs: nr.Tensor, options: nr.CallOptions = {}): nr.Tensor {
-        if (options.training && ++this.calls === 2) throw new Error('Snap: snapped');
-        return nr.mul(inputs, 1);
-      }
-    }
-    const model = nr.sequential({
-      layers: [nr.layers.dense({ units: 3, inputShape: [3] }), new Snap({}), nr.layers.dense({ units: 2 })],
+    const runB = nr.fitInWorker(b, x, y, {
+      worker,
+      epochs: 1,
+      batchSize: 20,
+      onProgress: (e) => e.kind === 'batchEnd' && events.b++,
     });
-    model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
-    const before = nr.memory().numTensors;
-    await expect(model.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 })).rejects.toThrow('Snap: snapped');
-    expect(nr.memory().numTensors).toBe(before);
-    model.dispose();
-  });
-
-  it('an error thrown while training in the worker rejects done with its message and stack; nothing leaks', async () => {
-    nr.seed(4);
-    const model = nr.sequential({
-      layers: [
-        nr.layers.dense({ units: 3, inputShape: [3] }),
-        new Tripwire({}),
-        nr.layers.dense({ units: 2 }),
-      ],
-    });
-    model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
-    const initial = await weightValues(model);
-    const before = nr.memory().numTensors;
-    const err = await nr
-      .fitInWorker(model, x, y, { worker, epochs: 5, batchSize: 8 })
-      .done.catch((e: Error) => e);
-    expect((err as Error).message).toBe('Tripwire: snapped on training call 5');
-    expect((err as Error).stack).toContain('tripwireSnapped');
-    expect(nr.memory().numTensors).toBe(before);
-    expect(maxDiff(await weightValues(model), initial)).toBe(0); // a failed run leaves the model as it was
-    expect(await nr.fitWorkerMemory(worker)).toEqual({ numTensors: 0 });
-    // The worker still serves: a run of 4 batches (the tripwire snaps on the 5th) trains.
-    const h = await nr.fitInWorker(model, x, y, { worker, epochs: 1, batchSize: 10 }).done;
-    expect(h.updates).toBe(4);
-    expect(maxDiff(await weightValues(model), initial)).toBeGreaterThan(0);
-    model.dispose();
+    const [ha, hb] = await Promise.all([runA.done, runB.done]);
+    expect([ha.updates, hb.updates]).toEqual([10, 2]);
+    expect(events).toEqual({ a: 10, b: 2 });
+    // Both started from the generator position at the time of the call.
+    nr.seed(30);
+    await twinA.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0 });
+    nr.seed(30);
+    await twinB.fit(x, y, { epochs: 1, batchSize: 20, verbose: 0 });
+    expect(maxDiff(await weightValues(a), await weightValues(twinA))).toBeLessThanOrEqual(1e-6);
+    expect(maxDiff(await weightValues(b), await weightValues(twinB))).toBeLessThanOrEqual(1e-6);
+    for (const m of [a, b, twinA, twinB]) m.dispose();
   });
 
   it('the published packages: a plain worker script, no bundler, importing @neurona/core in Node', async () => {
@@ -382,41 +213,5 @@ describe('fitInWorker with node:worker_threads', () => {
       await published.terminate();
       await rm(appDir, { recursive: true, force: true });
     }
-  });
-
-  it('a worker that exits during a run rejects done; the model keeps its weights', async () => {
-    const doomed = new Worker(await bundleWorker(dir, 'doomed-worker', WORKER));
-    const model = makeModel(6);
-    const initial = await weightValues(model);
-    const run = nr.fitInWorker(model, x, y, {
-      worker: doomed,
-      epochs: 100_000,
-      onProgress: (e) => {
-        if (e.kind === 'batchEnd' && e.batch === 0) void doomed.terminate();
-      },
-    });
-    await expect(run.done).rejects.toThrow(
-      /^fitInWorker: the worker failed: the worker exited \(code 1\) before answering$/,
-    );
-    expect(maxDiff(await weightValues(model), initial)).toBe(0);
-    // The model is free to train again.
-    await model.fit(x, y, { epochs: 1, verbose: 0 });
-    model.dispose();
-  });
-
-  it('a worker whose script throws rejects done with that error', async () => {
-    const file = await bundleWorker(
-      dir,
-      'bad-worker',
-      "throw new Error('the worker script failed at load');",
-    );
-    const bad = new Worker(file);
-    const model = makeModel(2);
-    const before = nr.memory().numTensors;
-    const err = await nr.fitInWorker(model, x, y, { worker: bad }).done.catch((e: Error) => e);
-    expect((err as Error).message).toBe('fitInWorker: the worker failed: the worker script failed at load');
-    expect(nr.memory().numTensors).toBe(before);
-    await bad.terminate();
-    model.dispose();
   });
 });
