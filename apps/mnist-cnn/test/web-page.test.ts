@@ -97,4 +97,21 @@ describe.runIf(chromium)('the MNIST page in Chromium', () => {
     for (let i = 0; i < 10; i++) expect(again[i]).toBeCloseTo(probs[i]!, 6);
     await fresh.close();
   }, 300_000);
+
+  it('trains on the backend picked in the chooser (wasm) and says so', async () => {
+    const page = await demo.open('backend=wasm&model=small&train=500&test=1000&epochs=1&batch=32');
+    await page.click('#train');
+    await page.waitForFunction(() => ['trained', 'error'].includes(document.body.dataset.state ?? ''), null, {
+      timeout: 240_000,
+    });
+    expect(demo.errors).toEqual([]);
+    expect(await page.locator('#backend-in-use').textContent()).toBe(
+      'wasm (training in a Web Worker), wasm (on this page)',
+    );
+    // 450 training images in batches of 32: 15 batches, far above chance (0.1) already.
+    expect(Number(await page.locator('body').getAttribute('data-batches'))).toBe(15);
+    expect(await accuracy(page)).toBeGreaterThan(0.3);
+    await page.close();
+  }, 300_000);
 });
+
