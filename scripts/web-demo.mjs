@@ -35,7 +35,7 @@ const TYPES = {
 };
 
 /** Folder of an npm package as the app `app` resolves it. */
-function packageDir(app, name) {
+export function packageDir(app, name) {
   const require = createRequire(join(ROOT, 'apps', app, 'package.json'));
   return dirname(require.resolve(`${name}/package.json`));
 }
@@ -47,9 +47,14 @@ function checkApp(app) {
   return { web: join(ROOT, 'apps', app, 'web'), out: join(ROOT, 'apps', app, 'dist-web') };
 }
 
-/** Bundle the page of `app` into its `dist-web/` folder; returns that folder. */
-export async function buildWebDemo(app) {
-  const { web, out } = checkApp(app);
+/**
+ * Bundle the page of `app` into its `dist-web/` folder (or `options.outDir`); returns that folder.
+ * `options.conditions` adds export conditions (the docs build bundles the packages' TypeScript sources with
+ * `@neurona/source`); `options.sourcemap` (default true) writes source maps.
+ */
+export async function buildWebDemo(app, options = {}) {
+  const { web } = checkApp(app);
+  const out = options.outDir ?? checkApp(app).out;
   const files = readdirSync(web);
   const entryPoints = files
     .filter((f) => f === 'main.ts' || f.endsWith('-worker.ts'))
@@ -62,8 +67,9 @@ export async function buildWebDemo(app) {
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
-    sourcemap: true,
+    sourcemap: options.sourcemap ?? true,
     logLevel: 'warning',
+    ...(options.conditions ? { conditions: options.conditions } : {}),
   });
   for (const f of files) if (/\.(html|css)$/.test(f)) copyFileSync(join(web, f), join(out, f));
   return out;

@@ -49,7 +49,10 @@ export const guides: DefaultTheme.SidebarItem[] = [
   },
   {
     text: 'Try it',
-    items: [{ text: 'XOR playground', link: '/playground' }],
+    items: [
+      { text: 'XOR playground', link: '/playground' },
+      { text: 'MNIST demo', link: '/mnist-demo' },
+    ],
   },
 ];
 

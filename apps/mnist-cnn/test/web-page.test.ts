@@ -4,7 +4,8 @@
  * (no requestAnimationFrame gap over 200 ms while training), the test accuracy is far above chance, a "1"
  * drawn with mouse events is read as a 1 with a probability table that sums to 1, and the model saved to
  * IndexedDB comes back in a fresh page with the same test accuracy and the same probabilities. A screenshot
- * goes to `apps/mnist-cnn/dist-web/`.
+ * goes to `apps/mnist-cnn/dist-web/`. Then the backend chooser: 15 batches on wasm and on webgpu (Chromium's
+ * adapter; skipped with the reason when there is none, failing under `CI`), each shown as the backend in use.
  *
  * Needs the packages built (`npx turbo run build`; the root `npm test` builds first).
  */
@@ -97,4 +98,37 @@ describe.runIf(chromium)('the MNIST page in Chromium', () => {
     for (let i = 0; i < 10; i++) expect(again[i]).toBeCloseTo(probs[i]!, 6);
     await fresh.close();
   }, 300_000);
+
+  for (const backend of ['wasm', 'webgpu'] as const) {
+    it(`trains on the backend picked in the chooser (${backend}) and says so`, async (ctx) => {
+      const page = await demo.open(`backend=${backend}&model=small&train=500&test=1000&epochs=1&batch=32`);
+      if (backend === 'webgpu') {
+        const adapter = await page.evaluate(async () => Boolean(await navigator.gpu?.requestAdapter()));
+        if (!adapter) {
+          const why =
+            'webgpu in Chromium: navigator.gpu.requestAdapter() gave no adapter; needs Chromium with --enable-unsafe-webgpu and a Vulkan driver (apt-get install chromium libvulkan1)';
+          if (process.env.CI) throw new Error(`${why} (CI is set: not skipping)`);
+          console.warn(`skipping: ${why}`);
+          await page.close();
+          ctx.skip();
+        }
+      }
+      await page.click('#train');
+      await page.waitForFunction(
+        () => ['trained', 'error'].includes(document.body.dataset.state ?? ''),
+        null,
+        {
+          timeout: 240_000,
+        },
+      );
+      expect(demo.errors).toEqual([]);
+      expect(await page.locator('#backend-in-use').textContent()).toBe(
+        `${backend} (training in a Web Worker), ${backend} (on this page)`,
+      );
+      // 450 training images in batches of 32: 15 batches, far above chance (0.1) already.
+      expect(Number(await page.locator('body').getAttribute('data-batches'))).toBe(15);
+      expect(await accuracy(page)).toBeGreaterThan(0.3);
+      await page.close();
+    }, 300_000);
+  }
 });

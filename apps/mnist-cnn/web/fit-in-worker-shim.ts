@@ -13,7 +13,7 @@ import * as nr from '@neurona/core';
  *
  * @example
  * ```ts
- * const e: FitProgress = { kind: 'batchEnd', epoch: 0, batch: 3, logs: { loss: 0.9 } };
+ * const e: FitProgress = { kind: 'batchEnd', epoch: 0, batch: 3, logs: { loss: 0.9 }, backend: 'cpu' };
  * ```
  */
 export interface FitProgress {
@@ -21,6 +21,8 @@ export interface FitProgress {
   readonly epoch: number;
   readonly batch?: number;
   readonly logs: nr.Logs;
+  /** The name of the backend the worker trains on. */
+  readonly backend: string;
 }
 
 /**
@@ -168,11 +170,20 @@ export function serveFitWorker(options: {
           epoch = e;
         },
         onBatchEnd: (batch, logs) =>
-          post({ type: 'progress', event: { kind: 'batchEnd', epoch, batch, logs: { ...logs } } }),
+          post({
+            type: 'progress',
+            event: { kind: 'batchEnd', epoch, batch, logs: { ...logs }, backend: nr.getBackend().name },
+          }),
         onEpochEnd: (e, logs) =>
-          post({ type: 'progress', event: { kind: 'epochEnd', epoch: e, logs: { ...logs } } }),
+          post({
+            type: 'progress',
+            event: { kind: 'epochEnd', epoch: e, logs: { ...logs }, backend: nr.getBackend().name },
+          }),
         onTrainEnd: (logs) =>
-          post({ type: 'progress', event: { kind: 'trainEnd', epoch, logs: { ...logs } } }),
+          post({
+            type: 'progress',
+            event: { kind: 'trainEnd', epoch, logs: { ...logs }, backend: nr.getBackend().name },
+          }),
       };
       try {
         const h = await model.fit(x, y, { ...m.args, callbacks: [progress] });

@@ -110,6 +110,10 @@ async function showTestAccuracy(m: nr.Sequential, what: string): Promise<void> {
 
 function onProgress(e: FitProgress, epochs: number, steps: number): void {
   if (e.kind === 'batchEnd') {
+    if (e.batch === 0) {
+      el('backend-in-use').textContent =
+        `${e.backend} (training in a Web Worker), ${nr.getBackend().name} (on this page)`;
+    }
     chart.addBatch(e.logs);
     document.body.dataset.batches = String(Number(document.body.dataset.batches ?? 0) + 1);
     const b = (e.batch ?? 0) + 1;

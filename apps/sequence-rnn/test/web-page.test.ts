@@ -4,17 +4,25 @@
  * keeps painting (no requestAnimationFrame gap over 200 ms), the held-out loss ends below the unigram entropy
  * of the held-out text (computed here from the file), the generated characters appear one by one, greedy
  * sampling (temperature 0) repeats itself, and the model saved to IndexedDB writes the same text in a fresh
- * page. A screenshot goes to `apps/sequence-rnn/dist-web/`.
+ * page. A screenshot goes to `apps/sequence-rnn/dist-web/`. Then a model the CLI's code trains and saves in Node
+ * (model.json, weights, vocab.json) is loaded from those files in the page and, greedy, writes the text Node writes.
  *
  * Needs the packages built (`npx turbo run build`; the root `npm test` builds first).
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { cpu } from '@neurona/backend-cpu';
+import * as nr from '@neurona/core';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireCapability } from '../../../test-utils/capabilities.js';
 import { type DemoPage, frameGaps, openDemo, watchFrames } from '../../../test-utils/demo-page.js';
+import { silentOutput } from '../src/progress.js';
+import { generate } from '../src/sampling.js';
+import { loadText } from '../src/text-source.js';
+import { trainText } from '../src/text-train.js';
 
 const CHARS = 80_000;
 const QUERY = `backend=cpu&cell=lstm&units=32&chars=${CHARS}&seqLen=32&batch=16&epochs=2&lr=0.01`;
@@ -35,8 +43,12 @@ function heldOutUnigramEntropy(): number {
 }
 
 /** Generate at temperature `t`; resolves to the text and the lengths seen while it was being written. */
-async function generateAt(page: Page, t: number): Promise<{ text: string; lengths: number[] }> {
-  await page.locator('#length').fill(String(LENGTH));
+async function generateAt(
+  page: Page,
+  t: number,
+  length = LENGTH,
+): Promise<{ text: string; lengths: number[] }> {
+  await page.locator('#length').fill(String(length));
   await page.evaluate((v) => {
     const r = document.getElementById('temperature') as HTMLInputElement;
     r.value = String(v);
@@ -112,4 +124,46 @@ describe.runIf(chromium)('the character-RNN page in Chromium', () => {
     );
     await fresh.close();
   }, 300_000);
+
+  it('loads the files of a model the CLI trained and writes what the CLI writes (temperature 0)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'neurona-rnn-web-'));
+    try {
+      await nr.setBackend(cpu());
+      const { text } = loadText(undefined, 6_000);
+      const options = {
+        cell: 'gru',
+        units: 24,
+        layers: 1,
+        embeddingDim: 8,
+        seqLen: 16,
+        batchSize: 16,
+      } as const;
+      const r = await trainText(
+        {
+          ...options,
+          text,
+          epochs: 1,
+          learningRate: 0.01,
+          seed: 2,
+          temperature: 0.5,
+          prompt: 'Call me',
+          sampleLength: 0,
+          out: dir,
+        },
+        silentOutput(),
+      );
+      const prompt = 'Call me ';
+      const [cli] = await generate(r.model, r.vocab, { prompt, length: 60, temperatures: [0], context: 16 });
+      r.model.dispose();
+      const page = await demo.open();
+      await page.locator('#files').setInputFiles(readdirSync(dir).map((f) => join(dir, f)));
+      await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state ?? ''));
+      expect(demo.errors).toEqual([]);
+      expect(await page.locator('#status').textContent()).toMatch(/^Loaded a model/);
+      expect((await generateAt(page, 0, 60)).text).toBe(prompt + cli);
+      await page.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
