@@ -103,3 +103,4 @@ export * as regularizers from './regularizers/index.js';
 export type { GradientDescentMode } from './training/data.js';
 export type { EvaluateArgs, FitArgs, PredictArgs } from './training/fit.js';
 export type { ModelData } from './training/model-data.js';
+export * from './trace/index.js';
