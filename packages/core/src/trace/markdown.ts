@@ -33,10 +33,10 @@ function num(v: number, digits: number): string {
   );
 }
 
-/** A tensor as LaTeX: a row vector or a matrix when small (leading size-1 axes dropped), else its range. */
+/** A tensor as LaTeX: a row vector or a matrix when small, else its range. */
 function value(a: TraceArray, f: Fmt): string {
-  const shape = [...a.shape];
-  while (shape.length > 2 && shape[0] === 1) shape.shift();
+  // Beyond rank 2, size-1 axes (a batch of one, one channel) are dropped: a one-channel image shows as a matrix.
+  const shape = a.shape.length <= 2 ? [...a.shape] : a.shape.filter((d) => d !== 1);
   const n = a.data.length;
   if (n === 1) return `$${num(a.data[0]!, f.digits)}$`;
   if (n <= f.maxEntries && shape.length <= 2) {
@@ -123,6 +123,10 @@ function forwardRows(layers: readonly TraceLayer[], l: TraceLayer, f: Fmt): Row[
     const b = l.params.some((p) => p.symbol === 'b') ? ` + ${sup('b', l.index)}` : '';
     rows.push([`$${z} = ${ins[0]}${op}${sup('W', l.index)}${b}$`, shapeOf(l.z!), value(l.z!, f)]);
     rows.push([`$${a} = ${act(l.activation)}(${z})$`, shapeOf(l.outputs[0]!), value(l.outputs[0]!, f)]);
+  } else if (l.kind === 'recurrent') {
+    const o = l.outputs[0]!;
+    const seq = o.shape.length === 3 ? '$(h_t)_t$, one per step' : '$h_t$ of the last step';
+    rows.push([`$${a}$ = ${seq}`, shapeOf(o), value(o, f)]);
   } else {
     const fn = `\\mathrm{${tex(l.className)}}`;
     l.outputs.forEach((o, i) => {
