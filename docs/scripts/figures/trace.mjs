@@ -39,12 +39,15 @@ async function trace221() {
   // The same loss as the guide's hand-written forward pass (ops only), or the build fails.
   const byOps = nr.tidy(() => {
     const a1 = nr.sigmoid(nr.add(nr.matMul(x, nr.tensor2d(e.w1)), nr.tensor1d(e.b1)));
-    return nr.mean(nr.square(nr.sub(nr.sigmoid(nr.add(nr.matMul(a1, nr.tensor2d(e.w2)), nr.tensor1d(e.b2))), t)));
+    return nr.mean(
+      nr.square(nr.sub(nr.sigmoid(nr.add(nr.matMul(a1, nr.tensor2d(e.w2)), nr.tensor1d(e.b2))), t)),
+    );
   });
   const expected = (await byOps.data())[0];
   nr.dispose([x, t, byOps]);
   model.dispose();
-  if (Math.abs(expected - trace.loss) > 1e-7) throw new Error(`trace fragment: loss ${trace.loss}, ops give ${expected}`);
+  if (Math.abs(expected - trace.loss) > 1e-7)
+    throw new Error(`trace fragment: loss ${trace.loss}, ops give ${expected}`);
   writeFragment('trace-221', trace.toMarkdown({ digits: 5 }) + footer('learning rate 0.5'));
 }
 
@@ -53,7 +56,13 @@ async function traceCnn() {
   const image = [0, 1, 1, 0, 1, 2, 2, 1, 0, 2, 3, 1, 0, 1, 1, 0];
   const model = withWeights(
     [
-      nr.layers.conv2d({ filters: 2, kernelSize: 2, activation: 'relu', inputShape: [4, 4, 1], name: 'conv' }),
+      nr.layers.conv2d({
+        filters: 2,
+        kernelSize: 2,
+        activation: 'relu',
+        inputShape: [4, 4, 1],
+        name: 'conv',
+      }),
       nr.layers.maxPooling2d({ poolSize: 3, strides: 1, name: 'pool' }),
       nr.layers.flatten({ name: 'flatten' }),
       nr.layers.dense({ units: 1, activation: 'sigmoid', name: 'output' }),
