@@ -21,7 +21,15 @@ export interface TraceArray {
   readonly data: Float32Array;
 }
 
-/** One weight of a layer in a traced step: its value before the step, its gradient and its update. */
+/**
+ * One weight of a layer in a traced step: its value before the step, its gradient and its update.
+ *
+ * @example
+ * ```ts
+ * const [w]: readonly nr.TraceParam[] = trace.layers[0]!.params;
+ * console.log(w!.symbol, w!.grad.data, w!.update.data);
+ * ```
+ */
 export interface TraceParam {
   /** The variable's full name (`dense/kernel`). */
   readonly name: string;
@@ -35,7 +43,15 @@ export interface TraceParam {
   readonly update: TraceArray;
 }
 
-/** One filter `k` of a Conv2D layer: its slice of the kernel, feature map, error signal and gradients. */
+/**
+ * One filter `k` of a Conv2D layer: its slice of the kernel, feature map, error signal and gradients.
+ *
+ * @example
+ * ```ts
+ * const f: nr.TraceFilter = trace.layer('conv').filters![0]!;
+ * console.log(f.z.shape, f.gradBias);
+ * ```
+ */
 export interface TraceFilter {
   /** Index of the filter (output channel). */
   readonly index: number;
@@ -57,7 +73,15 @@ export interface TraceFilter {
   readonly updateKernel: TraceArray;
 }
 
-/** One time step `t` of a recurrent layer, in the order the layer processes the sequence. */
+/**
+ * One time step `t` of a recurrent layer, in the order the layer processes the sequence.
+ *
+ * @example
+ * ```ts
+ * const s: nr.TraceStep = trace.layer('rnn').steps![0]!;
+ * console.log(s.t, s.h.data, s.delta.data);
+ * ```
+ */
 export interface TraceStep {
   /** Time index into the input sequence. */
   readonly t: number;
@@ -87,10 +111,23 @@ export interface TraceStep {
 /**
  * What kind of computation a traced node is: `dense` and `conv2d` have `z`, `delta` and (conv) filters,
  * `recurrent` has steps, `pooling` and `layer` (any other layer) have inputs, outputs and their gradients.
+ *
+ * @example
+ * ```ts
+ * const convs = trace.layers.filter((l) => l.kind === ('conv2d' satisfies nr.TraceKind));
+ * ```
  */
 export type TraceKind = 'dense' | 'conv2d' | 'pooling' | 'recurrent' | 'layer';
 
-/** One node of the model's graph (one layer call) in a traced step. */
+/**
+ * One node of the model's graph (one layer call) in a traced step.
+ *
+ * @example
+ * ```ts
+ * const l: nr.TraceLayer = trace.layers[0]!;
+ * console.log(l.name, l.kind, l.z?.shape, l.delta?.data);
+ * ```
+ */
 export interface TraceLayer {
   /** Position `l` of the node in execution order, from 1. */
   readonly index: number;
@@ -124,7 +161,14 @@ export interface TraceLayer {
   readonly steps?: readonly TraceStep[];
 }
 
-/** The loss of one model output in a traced step. */
+/**
+ * The loss of one model output in a traced step.
+ *
+ * @example
+ * ```ts
+ * const { lossName, value }: nr.TraceLoss = trace.losses[0]!;
+ * ```
+ */
 export interface TraceLoss {
   /** The output's name. */
   readonly output: string;
@@ -138,7 +182,14 @@ export interface TraceLoss {
   readonly yPred: TraceArray;
 }
 
-/** Options of {@link Trace.toMarkdown}. */
+/**
+ * Options of `Trace.toMarkdown`.
+ *
+ * @example
+ * ```ts
+ * const options: nr.TraceMarkdownOptions = { digits: 4, maxEntries: 9 };
+ * ```
+ */
 export interface TraceMarkdownOptions {
   /** Significant digits of the numbers (default 5). */
   digits?: number;
