@@ -175,4 +175,33 @@ describe('nr.trace on a functional model', () => {
     nr.dispose([xa, xb, y, value, ...Object.values(grads)]);
     m.dispose();
   });
+
+  it('two outputs: a loss per output and their weighted total; a shared layer appears once per node', async () => {
+    nr.seed(9);
+    const x = nr.input({ shape: [2], name: 'x' });
+    const shared = nr.layers.dense({ units: 2, activation: 'tanh', name: 'shared' });
+    const h = shared.apply(shared.apply(x));
+    const p = nr.layers.dense({ units: 1, name: 'p' }).apply(h);
+    const q = nr.layers.dense({ units: 1, activation: 'sigmoid', name: 'q' }).apply(h);
+    const m = nr.model({ inputs: x, outputs: [p, q] });
+    m.compile({ optimizer: 'sgd', loss: ['meanSquaredError', 'binaryCrossentropy'], lossWeights: [1, 0.5] });
+    const xs = nr.randomNormal([3, 2]);
+    const yp = nr.randomNormal([3, 1]);
+    const yq = nr.tensor2d([[1], [0], [1]]);
+    const t = await nr.trace(m, xs, [yp, yq], { learningRate: 0.1 });
+    expect(t.losses.map((l) => [l.output, l.lossName])).toEqual([
+      ['p', 'meanSquaredError'],
+      ['q', 'binaryCrossentropy'],
+    ]);
+    expect(Math.abs(t.loss - (t.losses[0]!.value + 0.5 * t.losses[1]!.value))).toBeLessThan(1e-6);
+    expect(t.layers.map((l) => l.name)).toEqual(['shared', 'shared', 'p', 'q']);
+    // the second call reads the first; both report the shared kernel's total gradient
+    expectValues(t.layers[1]!.inputs[0], t.layers[0]!.outputs[0]!.data);
+    expectValues(t.layers[1]!.params[0]!.grad, t.layers[0]!.params[0]!.grad.data);
+    const ev = await m.evaluate(xs, [yp, yq]);
+    expect(Math.abs(t.loss - ev.loss!)).toBeLessThan(1e-5);
+    expect(t.toMarkdown()).toContain('$z^{(2)} = a^{(1)} W^{(2)} + b^{(2)}$');
+    nr.dispose([xs, yp, yq]);
+    m.dispose();
+  });
 });
