@@ -45,9 +45,13 @@ export function differentiate(
     let value: Tensor;
     try {
       value = f();
-    } finally {
+    } catch (err) {
+      // The intermediates f made in inner scopes sit on the tape: free them, or a throwing f leaks them.
       e.stopTape(tape);
+      e.releaseTape(tape, new Set());
+      throw err;
     }
+    e.stopTape(tape);
     let result: { value: Tensor; grads: Tensor[]; xs: readonly Tensor[] } | undefined;
     try {
       const xs = typeof xsOrFind === 'function' ? xsOrFind(tape.nodes) : xsOrFind;

@@ -184,9 +184,29 @@ describe('nr.trace on a 2-2-1 sigmoid / MSE network', () => {
     );
     const bad = nr.tensor2d([[1, 2, 3]]);
     await expect(nr.trace(m, bad, y, { learningRate: 0.1 })).rejects.toThrow(/shape/);
+    const wide = nr.tensor2d([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    await expect(nr.trace(m, x, wide, { learningRate: 0.1 })).rejects.toThrow(
+      /targets of shape \[2, 3\] do not match the model's output \[null, 1\]/,
+    );
+    // a layer failing in the middle of the step: what the step made so far is freed, the weights are kept
+    class Boom extends nr.Layer {
+      static override readonly className = 'Boom';
+      override call(): nr.Tensor {
+        throw new Error('Boom: no');
+      }
+    }
+    const failing = nr.sequential({ layers: [nr.layers.dense({ units: 2, inputShape: [2] }), new Boom()] });
+    failing.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const before = nr.memory().numTensors;
+    await expect(nr.trace(failing, x, nr.zeros([2, 2]), { learningRate: 0.1 })).rejects.toThrow('Boom: no');
+    expect(nr.memory().numTensors).toBe(before + 1); // the zeros target given inline
+    failing.dispose();
     const uncompiled = nr.sequential({ layers: [nr.layers.dense({ units: 1, inputShape: [2] })] });
     await expect(nr.trace(uncompiled, x, y, { learningRate: 0.1 })).rejects.toThrow(/compile/);
-    nr.dispose([x, y, bad]);
+    nr.dispose([x, y, bad, wide]);
     m.dispose();
     uncompiled.dispose();
   });
