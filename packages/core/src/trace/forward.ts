@@ -1,7 +1,8 @@
 /**
  * The forward pass of {@link trace}: the model's graph run node by node, each layer computed in the course's
  * form so its intermediate quantities exist as tensors: `z = x W + b` then `a = f(z)` for Dense and Conv2D,
- * the time loop of a recurrent layer step by step. Everything else runs as the layer itself.
+ * the time loop of a recurrent layer step by step. Everything else runs as the layer itself. Masks (from
+ * `Embedding` with `maskZero`, `Masking`) flow along the edges as the model's own graph run passes them.
  *
  * @packageDocumentation
  */
@@ -9,10 +10,11 @@ import type { Tensor, Variable } from '../engine/tensor.js';
 import { getActivation } from '../layers/activations.js';
 import { Conv2D } from '../layers/conv2d.js';
 import { Dense } from '../layers/dense.js';
+import type { Layer } from '../layers/layer.js';
 import { RNNBase } from '../layers/recurrent/rnn-base.js';
 import type { Node } from '../layers/symbolic.js';
 import type { NodeOverride } from '../models/graph.js';
-import { add } from '../ops/binary.js';
+import { add, mul, sub } from '../ops/binary.js';
 import { zeros } from '../ops/creation.js';
 import { fusedConv2d } from '../ops/fused.js';
 import { matMul } from '../ops/matmul.js';
@@ -61,7 +63,7 @@ function activate(name: string, z: Tensor): Tensor {
 }
 
 /** A recurrent layer's time loop, one recorded step at a time (the layer's own step function). */
-function recurrentForward(layer: RNNBase, x: Tensor, steps: StepRecord[]): Tensor {
+function recurrentForward(layer: RNNBase, x: Tensor, mask: Tensor | null, steps: StepRecord[]): Tensor {
   const r = layer as unknown as RecurrentInternals;
   const [batch, time, features] = x.shape as [number, number, number];
   const n = r.gateCount * layer.units;
@@ -77,31 +79,49 @@ function recurrentForward(layer: RNNBase, x: Tensor, steps: StepRecord[]): Tenso
     const t = layer.goBackwards ? time - 1 - i : i;
     const xwt = reshape(slice(xw3, [0, t, 0], [batch, 1, n]), [batch, n]);
     const hPrev = states[0]!;
-    states = step(xwt, states);
+    const next = step(xwt, states);
+    if (mask) {
+      // As the layer does: a masked step (m = 0) keeps the states, m·new + (1 - m)·old.
+      const on = cast(slice(mask, [0, t], [batch, 1]), 'float32');
+      const off = sub(1, on);
+      states = next.map((s, j) => add(mul(on, s), mul(off, states[j]!)));
+    } else states = next;
     steps.push({ t, xw: xwt, hPrev, h: states[0]! });
     if (layer.returnSequences) outputs.push(states[0]!);
   }
   return layer.returnSequences ? stack(outputs, 1) : states[0]!;
 }
 
-/** Compute one node in the course's form; returns its record (outputs included). */
-function traceNode(node: Node, ins: readonly Tensor[]): NodeRecord {
+/** The mask a layer passes on, given the mask reaching it (what `Layer.invokeMasked` computes). */
+function maskOut(layer: Layer, x: Tensor, mask: Tensor | null): Tensor | null {
+  return layer.computeMask(x, layer.supportsMasking ? mask : null);
+}
+
+/** Compute one node in the course's form; returns its record (outputs included) and its output mask. */
+function traceNode(
+  node: Node,
+  ins: readonly Tensor[],
+  mask: Tensor | null,
+): { record: NodeRecord; mask: Tensor | null } {
   const layer = node.layer;
   const base = { node, inputs: [...ins] };
+  const x = ins[0]!;
   if (layer instanceof Dense && ins.length === 1) {
-    const z = layer.callLogits(ins[0]!);
-    return {
+    const z = layer.callLogits(x);
+    const outputs = [activate(layer.activation, z)];
+    const record: NodeRecord = {
       ...base,
       kind: 'dense',
       activation: layer.activation,
       z,
-      outputs: [activate(layer.activation, z)],
+      outputs,
       steps: null,
     };
+    return { record, mask: maskOut(layer, x, mask) };
   }
   if (layer instanceof Conv2D && ins.length === 1 && layer.kernel) {
     const z = fusedConv2d({
-      x: float(ins[0]!),
+      x: float(x),
       filter: layer.kernel,
       bias: layer.bias,
       activation: 'linear',
@@ -109,33 +129,49 @@ function traceNode(node: Node, ins: readonly Tensor[]): NodeRecord {
       padding: layer.padding,
       dilations: layer.dilationRate,
     });
-    return {
+    const outputs = [activate(layer.activation, z)];
+    const record: NodeRecord = {
       ...base,
       kind: 'conv2d',
       activation: layer.activation,
       z,
-      outputs: [activate(layer.activation, z)],
+      outputs,
       steps: null,
     };
+    return { record, mask: maskOut(layer, x, mask) };
   }
   if (layer instanceof RNNBase && ins.length === 1 && layer.built) {
     const steps: StepRecord[] = [];
-    const out = recurrentForward(layer, ins[0]!, steps);
-    return { ...base, kind: 'recurrent', activation: layer.activationName, z: null, outputs: [out], steps };
+    const outputs = [recurrentForward(layer, x, mask, steps)];
+    const record: NodeRecord = {
+      ...base,
+      kind: 'recurrent',
+      activation: layer.activationName,
+      z: null,
+      outputs,
+      steps,
+    };
+    return { record, mask: maskOut(layer, x, mask) };
   }
-  const outputs = layer.invoke(ins, { training: true });
+  const run = layer.invokeMasked(ins, mask ? { training: true, mask } : { training: true }, true);
   const kind: TraceKind = POOLING.test(layer.className) ? 'pooling' : 'layer';
-  return { ...base, kind, activation: null, z: null, outputs, steps: null };
+  return {
+    record: { ...base, kind, activation: null, z: null, outputs: run.outputs, steps: null },
+    mask: run.mask,
+  };
 }
 
 /**
  * @internal A graph override that computes every node through {@link traceNode} and records it, in execution
- * order, into `records`.
+ * order, into `records`; it carries the masks between nodes as the graph run would.
  */
 export function recordingOverride(records: NodeRecord[]): NodeOverride {
+  const masks = new Map<number, Tensor>();
   return (node, ins) => {
-    const rec = traceNode(node, ins);
-    records.push(rec);
-    return rec.outputs;
+    const mask = node.inputs.length === 1 ? (masks.get(node.inputs[0]!.id) ?? null) : null;
+    const { record, mask: out } = traceNode(node, ins, mask);
+    records.push(record);
+    if (out && record.outputs.length === 1) masks.set(node.outputs[0]!.id, out);
+    return record.outputs;
   };
 }

@@ -6,7 +6,7 @@ beforeAll(async () => {
   await nr.setBackend(cpu());
 });
 
-function expectValues(a: nr.TraceArray | null | undefined, expected: readonly number[], tol = 1e-6): void {
+function expectValues(a: nr.TraceArray | null | undefined, expected: ArrayLike<number>, tol = 1e-6): void {
   expect(a).toBeTruthy();
   expect(a!.data.length).toBe(expected.length);
   a!.data.forEach((v, i) => {
@@ -194,5 +194,44 @@ describe('nr.trace on recurrent layers', () => {
       nr.dispose([x, y, own, value, ...Object.values(grads)]);
       m.dispose();
     }
+  });
+
+  it('padded sequences: masks flow as in fit, a masked step keeps its state and gets no error signal', async () => {
+    nr.seed(11);
+    const m = nr.sequential({
+      layers: [
+        nr.layers.embedding({ inputDim: 5, outputDim: 2, maskZero: true, inputShape: [4] }),
+        nr.layers.simpleRNN({ units: 3, name: 'rnn' }),
+        nr.layers.dense({ units: 1 }),
+      ],
+    });
+    m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    // the first row ends with two padding ids
+    const x = nr.tensor2d(
+      [
+        [3, 1, 0, 0],
+        [2, 4, 1, 3],
+      ],
+      [2, 4],
+      'int32',
+    );
+    const y = nr.tensor2d([[0.5], [-0.5]]);
+    const before = nr.memory().numTensors;
+    const t = await nr.trace(m, x, y, { learningRate: 0.1 });
+    expect(nr.memory().numTensors).toBe(before);
+    const ev = await m.evaluate(x, y);
+    expect(Math.abs(t.loss - ev.loss!)).toBeLessThan(1e-6);
+    const { value, grads } = nr.variableGrads(() => nr.mean(nr.square(nr.sub(m.apply(x), y))));
+    for (const l of t.layers)
+      for (const p of l.params) expectValues(p.grad, Array.from(await grads[p.name]!.data()), 1e-6);
+    const steps = t.layer('rnn').steps!;
+    for (const s of steps.slice(2)) {
+      // row 0 is padding at steps 2 and 3: its state stays h_1 and its delta is zero
+      expectValues({ shape: [3], data: s.h.data.slice(0, 3) }, steps[1]!.h.data.slice(0, 3));
+      expectValues({ shape: [3], data: s.delta.data.slice(0, 3) }, [0, 0, 0]);
+    }
+    expect(t.layers[0]!.gradInputs).toEqual([null]); // token ids have no gradient
+    nr.dispose([x, y, value, ...Object.values(grads)]);
+    m.dispose();
   });
 });
