@@ -22,6 +22,7 @@ export const guides: DefaultTheme.SidebarItem[] = [
       { text: 'Feed-forward networks', link: '/guide/feed-forward' },
       { text: 'Loss functions', link: '/guide/losses' },
       { text: 'Forward and backward propagation', link: '/guide/backpropagation' },
+      { text: 'Tracing a training step', link: '/guide/trace' },
       { text: 'Gradient descent', link: '/guide/gradient-descent' },
       { text: 'Convolutional networks', link: '/guide/cnn' },
       { text: 'Recurrent networks', link: '/guide/rnn' },

@@ -1,6 +1,6 @@
 // Builds the site's pictures and generated fragments from the library itself (run by `npm run docs` before
 // VitePress): activation curves, descent-mode loss curves, conv feature maps on an MNIST digit, the backend
-// matrix, the bench charts and the worked backpropagation example. Deterministic: every run is seeded.
+// matrix, the bench charts, the worked backpropagation example and real `nr.trace` outputs. Deterministic: every run is seeded.
 
 import { cpu } from '@neurona/backend-cpu';
 import * as nr from '@neurona/core';
@@ -11,6 +11,7 @@ import { convFigure } from './figures/conv.mjs';
 import { descentFigure } from './figures/descent.mjs';
 import { lossFigure } from './figures/losses.mjs';
 import { matrixFigure } from './figures/matrix.mjs';
+import { traceFragments } from './figures/trace.mjs';
 
 const started = Date.now();
 const backend = cpu({ threads: 1 }); // one thread: nothing to shut down, same numbers on every machine
@@ -18,6 +19,7 @@ await nr.setBackend(backend);
 const written = [];
 const steps = [
   backpropFragment,
+  traceFragments,
   benchFigures,
   activationFigure,
   lossFigure,

@@ -101,6 +101,7 @@ export { Optimizer } from './optimizers/index.js';
 export * as train from './optimizers/train.js';
 export type { Regularizer } from './regularizers/index.js';
 export * as regularizers from './regularizers/index.js';
+export * from './trace/index.js';
 export type { GradientDescentMode } from './training/data.js';
 export type { EvaluateArgs, FitArgs, PredictArgs } from './training/fit.js';
 export type { ModelData } from './training/model-data.js';

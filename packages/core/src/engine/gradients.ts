@@ -26,8 +26,14 @@ function checkArgs(xs: readonly Tensor[], what: string): void {
   });
 }
 
-/** Core of every gradient function: run f on a tape, then backpropagate from its result. */
-function differentiate(
+/**
+ * Core of every gradient function: run f on a tape, then backpropagate from its result. `xsOrFind` may be a
+ * function of the recorded nodes, called after f, so the targets can be tensors f created (`nr.trace` asks for
+ * the gradient of every layer's output this way).
+ *
+ * @internal
+ */
+export function differentiate(
   what: string,
   f: () => Tensor,
   xsOrFind: readonly Tensor[] | ((nodes: readonly TapeNode[]) => readonly Tensor[]),
