@@ -113,13 +113,10 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const start = performance.now();
   await nr.setBackend(o.backendFactory ? o.backendFactory() : createBackend(o.backend));
   const dir = resolveDataDir(o.dataset, o.data, o.env ?? process.env);
-  const all = await loadTrain(dir, o.limit);
+  const { x, y, xv, yv, nVal } = await trainingTensors(dir, o);
   const test = await loadTest(dir, o.testLimit);
-  const nVal = Math.min(o.validationSize, Math.floor(all.n / 10));
-  const fitSplit = sliceSplit(all, 0, all.n - nVal);
-  const valSplit = nVal > 0 ? sliceSplit(all, all.n - nVal, nVal) : null;
   log(
-    `Data: ${o.dataset} from ${dir}: ${fitSplit.n} training, ${nVal} validation, ${test.n} test images ` +
+    `Data: ${o.dataset} from ${dir}: ${x.shape[0]} training, ${nVal} validation, ${test.n} test images ` +
       `(loaded in ${formatSeconds((performance.now() - start) / 1000)})`,
   );
 
@@ -127,7 +124,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const model = buildModel(o.model);
   try {
     const learningRate = compileForTraining(model, o.model, {
-      steps: o.epochs * Math.ceil(fitSplit.n / o.batchSize),
+      steps: o.epochs * Math.ceil(x.shape[0]! / o.batchSize),
       learningRate: o.learningRate,
     });
     log(
@@ -135,10 +132,6 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         `${o.epochs} epoch(s), batch size ${o.batchSize}, Adam lr ${learningRate} with cosine decay, seed ${o.seed}`,
     );
 
-    const x = nr.tensor(fitSplit.images, [fitSplit.n, SIDE, SIDE, 1]);
-    const y = nr.tensor(fitSplit.labels, [fitSplit.n], 'int32');
-    const xv = valSplit ? nr.tensor(valSplit.images, [valSplit.n, SIDE, SIDE, 1]) : null;
-    const yv = valSplit ? nr.tensor(valSplit.labels, [valSplit.n], 'int32') : null;
     let history: nr.History;
     try {
       history = await model.fit(x, y, {
@@ -168,7 +161,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       batchSize: o.batchSize,
       learningRate,
       seed: o.seed,
-      trainingExamples: fitSplit.n,
+      trainingExamples: x.shape[0]!,
       validationExamples: nVal,
       testExamples: test.n,
       testAccuracy: score.accuracy,
@@ -191,6 +184,28 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       savedTo: out,
     };
   } finally {
+    nr.dispose([x, y, ...(xv ? [xv] : []), ...(yv ? [yv] : [])]); // (already freed after a normal fit)
     model.dispose();
   }
+}
+
+/**
+ * The training and validation tensors, made from the loaded arrays in a scope of their own: the arrays are
+ * garbage once this returns, so training holds the data once (as tensors), not twice.
+ */
+async function trainingTensors(
+  dir: string,
+  o: TrainOptions,
+): Promise<{ x: nr.Tensor; y: nr.Tensor; xv: nr.Tensor | null; yv: nr.Tensor | null; nVal: number }> {
+  const all = await loadTrain(dir, o.limit);
+  const nVal = Math.min(o.validationSize, Math.floor(all.n / 10));
+  const fit = sliceSplit(all, 0, all.n - nVal);
+  const val = nVal > 0 ? sliceSplit(all, all.n - nVal, nVal) : null;
+  return {
+    x: nr.tensor(fit.images, [fit.n, SIDE, SIDE, 1]),
+    y: nr.tensor(fit.labels, [fit.n], 'int32'),
+    xv: val ? nr.tensor(val.images, [val.n, SIDE, SIDE, 1]) : null,
+    yv: val ? nr.tensor(val.labels, [val.n], 'int32') : null,
+    nVal,
+  };
 }
