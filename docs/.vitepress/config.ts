@@ -43,6 +43,7 @@ export const guides: DefaultTheme.SidebarItem[] = [
       { text: 'Backend matrix', link: '/backend-matrix' },
       { text: 'Training in the browser', link: '/guide/browser' },
       { text: 'Performance', link: '/guide/performance' },
+      { text: 'Reproducibility across backends', link: '/guide/reproducibility' },
       { text: 'Moving to TensorFlow and Keras', link: '/guide/tensorflow-and-keras' },
     ],
   },
