@@ -11,7 +11,6 @@ import { buildModel, compileForTraining, type ModelName } from '../src/models.js
 import { scoreSplit } from '../src/score.js';
 import { WEB_BACKENDS, type WebBackendName } from './backends.js';
 import { DigitCanvas } from './digit-canvas.js';
-import { type FitProgress, type FitRun, fitInWorker } from './fit-in-worker-shim.js';
 import { LiveChart } from './live-chart.js';
 import { fetchSplit } from './mnist-fetch.js';
 
@@ -28,7 +27,7 @@ const status = el('status');
 const chart = new LiveChart(el('chart'));
 
 let model: nr.Sequential | null = null;
-let run: FitRun | null = null;
+let run: nr.FitInWorkerRun | null = null;
 const backends = new Map<WebBackendName, nr.Backend>();
 let activeBackend: WebBackendName | null = null;
 const splits = new Map<string, Promise<Split>>();
@@ -108,7 +107,7 @@ async function showTestAccuracy(m: nr.Sequential, what: string): Promise<void> {
   out.textContent = `Test accuracy (${what}): ${(100 * score.accuracy).toFixed(2)}% on ${test.n} test images, loss ${score.loss.toFixed(4)}`;
 }
 
-function onProgress(e: FitProgress, epochs: number, steps: number): void {
+function onProgress(e: nr.FitProgressEvent, epochs: number, steps: number): void {
   if (e.kind === 'batchEnd') {
     if (e.batch === 0) {
       el('backend-in-use').textContent =
@@ -154,7 +153,7 @@ async function train(): Promise<void> {
   el('backend-in-use').textContent =
     `${backend} (training in a Web Worker), ${nr.getBackend().name} (on this page)`;
   try {
-    run = fitInWorker(m, x, y, {
+    run = nr.fitInWorker(m, x, y, {
       worker,
       backend,
       epochs,
