@@ -1,4 +1,13 @@
-import type { Backend, DType, Handle, Operand, TensorInfo, TypedArray } from '../backend/types.js';
+import type {
+  Backend,
+  DType,
+  FusedKernels,
+  Handle,
+  Operand,
+  TensorInfo,
+  TypedArray,
+} from '../backend/types.js';
+import type { EngineHooks, Frame } from './hooks.js';
 import { Rng } from './random.js';
 import { type Storage, sizeOf, Tensor, Variable } from './tensor.js';
 
@@ -50,6 +59,8 @@ export interface TapeNode {
   readonly output: Tensor;
   readonly grad: GradFn<unknown>;
   readonly attrs: unknown;
+  /** Who recorded the node (only while hooks are installed), so its backward kernels are attributed. */
+  readonly frame?: Frame;
 }
 
 /** @internal A recording tape and the intermediates it keeps alive for the backward pass. */
@@ -107,6 +118,9 @@ export class Engine {
   debug = false;
   /** The one seeded generator for weights, shuffling and dropout. */
   readonly rng = new Rng();
+  /** @internal Dispatch observers (debug guards, kernel report); `null` when none is installed. */
+  hooks: EngineHooks | null = null;
+  private frames: Frame[] = [];
 
   /** The active backend; throws a clear error when none is set. */
   get backend(): Backend {
@@ -169,6 +183,7 @@ export class Engine {
       trainable,
     );
     this.liveTensors++;
+    this.hooks?.created?.(v);
     return v;
   }
 
@@ -184,6 +199,7 @@ export class Engine {
     if (t.disposedFlag) return;
     t.disposedFlag = true;
     this.liveTensors--;
+    this.hooks?.disposed?.(t);
     this.release(t.storage);
   }
 
@@ -206,7 +222,47 @@ export class Engine {
     this.liveTensors++;
     const scope = this.scopes[this.scopes.length - 1];
     if (scope) scope.tensors.push(t);
+    this.hooks?.created?.(t);
     return t;
+  }
+
+  // ---------------------------------------------------------------- frames (only while hooks are installed)
+
+  /**
+   * @internal Run `fn` under `frame` (who dispatches, forward or backward, which composite) when hooks are
+   * installed; otherwise just run it.
+   */
+  framed<T>(frame: Frame, fn: () => T): T {
+    if (!this.hooks) return fn();
+    this.frames.push(frame);
+    try {
+      return fn();
+    } finally {
+      this.frames.pop();
+    }
+  }
+
+  /** @internal The frame stack, outermost first (empty unless hooks are installed). */
+  get frameStack(): readonly Frame[] {
+    return this.frames;
+  }
+
+  /** @internal The innermost frame that names an owner (a layer, the loss, ...), if any. */
+  ownerFrame(): Frame | undefined {
+    for (let i = this.frames.length - 1; i >= 0; i--) if (this.frames[i]!.owner) return this.frames[i];
+    return undefined;
+  }
+
+  /** @internal Name of the innermost scope (an op, a layer, a tidy), or `null`. */
+  get scopeName(): string | null {
+    return this.scopes[this.scopes.length - 1]?.name ?? null;
+  }
+
+  /** @internal Whether the active backend runs fused kernel `name` natively (else core runs its composite). */
+  hasKernel(name: keyof FusedKernels): boolean {
+    const native = typeof this.backend.kernels[name] === 'function';
+    this.hooks?.lookup?.(name, native);
+    return native;
   }
 
   // ---------------------------------------------------------------- dispatch
@@ -231,9 +287,10 @@ export class Engine {
       }
       operands[i] = { handle: t.storage.handle, shape: t.shape, dtype: t.dtype };
     }
-    const handle = call.run(b, operands);
+    const handle = call.run(this.hooks?.backend ? this.hooks.backend(b) : b, operands);
     const out = this.makeTensor(handle, call.out, b);
     if (this.debug) this.checkFinite(call.name, out);
+    this.hooks?.output?.(call.name, call.inputs, out);
     if (call.grad) this.recordNode(call.name, call.inputs, out, call.grad as GradFn<unknown>, call.attrs);
     return out;
   }
@@ -274,8 +331,9 @@ export class Engine {
       this.copiesOnWrite++;
     }
     const op = (t: Tensor): Operand => ({ handle: t.storage.handle, shape: t.shape, dtype: t.dtype });
-    run(b, targets.map(op), inputs.map(op));
+    run(this.hooks?.backend ? this.hooks.backend(b) : b, targets.map(op), inputs.map(op));
     if (this.debug) for (const v of targets) this.checkFinite(name, v);
+    if (this.hooks?.output) for (const v of targets) this.hooks.output(name, inputs, v);
   }
 
   /** @internal Storage copies made by {@link Engine.runInPlace} because a variable's storage was shared. */
@@ -302,7 +360,8 @@ export class Engine {
     attrs?: unknown,
   ): void {
     if (this.tapes.length === 0 || this.pauseDepth > 0) return;
-    const node: TapeNode = { name, inputs, output, grad, attrs };
+    const frame = this.hooks ? this.ownerFrame() : undefined;
+    const node: TapeNode = { name, inputs, output, grad, attrs, frame };
     for (const t of inputs) t.taped = true;
     output.taped = true;
     for (const tape of this.tapes) tape.nodes.push(node);

@@ -39,9 +39,12 @@ function differentiate(
     let value: Tensor;
     try {
       value = f();
-    } finally {
+    } catch (err) {
       e.stopTape(tape);
+      e.releaseTape(tape, new Set()); // free what f kept for a backward pass that will not run
+      throw err;
     }
+    e.stopTape(tape);
     let result: { value: Tensor; grads: Tensor[]; xs: readonly Tensor[] } | undefined;
     try {
       const xs = typeof xsOrFind === 'function' ? xsOrFind(tape.nodes) : xsOrFind;

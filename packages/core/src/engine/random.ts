@@ -40,6 +40,23 @@ export class Rng {
     this.spareNormal = null;
   }
 
+  /**
+   * @internal Run `fn`, then put the generator back where it was, so work that draws numbers without being
+   * part of training (the kernel report's probe step) leaves the seeded sequence unchanged.
+   */
+  preserving<T>(fn: () => T): T {
+    const { s0, s1, s2, s3, spareNormal } = this;
+    try {
+      return fn();
+    } finally {
+      this.s0 = s0;
+      this.s1 = s1;
+      this.s2 = s2;
+      this.s3 = s3;
+      this.spareNormal = spareNormal;
+    }
+  }
+
   /** Next 32-bit unsigned integer. */
   nextUint32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;

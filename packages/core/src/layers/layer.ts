@@ -1,5 +1,6 @@
 import type { DType } from '../backend/types.js';
 import { engine } from '../engine/engine.js';
+import type { Frame } from '../engine/hooks.js';
 import { shapesEqual, type Tensor, type Variable } from '../engine/tensor.js';
 import { type ConfigDict, getInitializer, type Initializer } from '../initializers/initializers.js';
 import { add } from '../ops/binary.js';
@@ -249,15 +250,20 @@ export abstract class Layer {
     return this.invoke(list as readonly Tensor[], options);
   }
 
+  /** @internal This layer as the owner of the kernels it dispatches (debug guards, kernel report). */
+  get frame(): Frame {
+    return { owner: { kind: 'layer', name: this.name, className: this.className } };
+  }
+
   /** @internal Eager call on a list of inputs: build, check, {@link Layer.call}; outputs as a list. */
   invoke(inputs: readonly Tensor[], options: CallOptions = {}): Tensor[] {
     const shapes = inputs.map((t): SymbolicShape => [null, ...t.shape.slice(1)]);
     this.checkCall(inputs);
     this.ensureBuilt(shapes.length === 1 ? shapes[0]! : shapes);
     // One memory scope per call: a layer's intermediate tensors are freed, its outputs kept.
-    const out = engine().scoped(this.name, () =>
-      this.call(inputs.length === 1 ? inputs[0]! : [...inputs], options),
-    );
+    const e = engine();
+    const run = () => this.call(inputs.length === 1 ? inputs[0]! : [...inputs], options);
+    const out = e.scoped(this.name, e.hooks ? () => e.framed(this.frame, run) : run);
     return Array.isArray(out) ? out : [out];
   }
 
