@@ -114,8 +114,6 @@ export class Engine {
   private liveBytes = 0;
   private variableCount = 0;
   private pauseDepth = 0;
-  /** When true, every float kernel's output is checked for NaN/Infinity (needs `readSync`). */
-  debug = false;
   /** The one seeded generator for weights, shuffling and dropout. */
   readonly rng = new Rng();
   /** @internal Dispatch observers (debug guards, kernel report); `null` when none is installed. */
@@ -267,7 +265,7 @@ export class Engine {
 
   // ---------------------------------------------------------------- dispatch
 
-  /** Run one kernel on the active backend: the single dispatch point (tape, leak counts, debug checks). */
+  /** Run one kernel on the active backend: the single dispatch point (tape, leak counts, the `nr.debug` hooks). */
   runKernel<A>(call: KernelCall<A>): Tensor {
     const b = this.backend;
     const operands: Operand[] = new Array(call.inputs.length);
@@ -289,7 +287,6 @@ export class Engine {
     }
     const handle = call.run(this.hooks?.backend ? this.hooks.backend(b) : b, operands);
     const out = this.makeTensor(handle, call.out, b);
-    if (this.debug) this.checkFinite(call.name, out);
     this.hooks?.output?.(call.name, call.inputs, out);
     if (call.grad) this.recordNode(call.name, call.inputs, out, call.grad as GradFn<unknown>, call.attrs);
     return out;
@@ -332,24 +329,11 @@ export class Engine {
     }
     const op = (t: Tensor): Operand => ({ handle: t.storage.handle, shape: t.shape, dtype: t.dtype });
     run(this.hooks?.backend ? this.hooks.backend(b) : b, targets.map(op), inputs.map(op));
-    if (this.debug) for (const v of targets) this.checkFinite(name, v);
     if (this.hooks?.output) for (const v of targets) this.hooks.output(name, inputs, v);
   }
 
   /** @internal Storage copies made by {@link Engine.runInPlace} because a variable's storage was shared. */
   copiesOnWrite = 0;
-
-  private checkFinite(name: string, t: Tensor): void {
-    if (t.dtype !== 'float32' || !t.storage.backend.readSync) return;
-    const d = t.storage.backend.readSync(t.storage.handle);
-    for (let i = 0; i < d.length; i++) {
-      if (!Number.isFinite(d[i]!)) {
-        throw new Error(
-          `${name}: produced ${d[i]} at flat index ${i} of output [${t.shape.join(', ')}] (debug mode)`,
-        );
-      }
-    }
-  }
 
   /** @internal Record a node computed outside runKernel (reshape views, customGrad) on active tapes. */
   recordNode(
@@ -474,7 +458,7 @@ let theEngine: Engine | null = null;
  *
  * @example
  * ```ts
- * nr.engine().debug = true; // check every kernel output for NaN
+ * console.log(nr.engine().backendName); // 'cpu'
  * ```
  */
 export function engine(): Engine {
