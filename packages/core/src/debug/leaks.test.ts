@@ -154,7 +154,7 @@ describe('nr.debug({ leaks: true })', () => {
       () => {
         const model = nr.sequential({
           layers: [
-            nr.layers.embedding({ inputDim: 10, outputDim: 4, inputShape: [5] }),
+            nr.layers.embedding({ inputDim: 10, outputDim: 4, inputShape: [5], maskZero: true }),
             nr.layers.lstm({ units: 4, returnSequences: true }),
             nr.layers.bidirectional({ layer: nr.layers.gru({ units: 3, returnSequences: true }) }),
             nr.layers.simpleRNN({ units: 3 }),
