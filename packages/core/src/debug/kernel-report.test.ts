@@ -169,6 +169,77 @@ describe('backendCheck at compile', () => {
     y.dispose();
   });
 
+  it('a backend with only the required kernels runs every kernel of every model kind, by composite', async () => {
+    const fused = (Object.keys(nr.KERNEL_KINDS) as nr.KernelName[]).filter(
+      (k) => nr.KERNEL_KINDS[k] === 'fused',
+    );
+    await nr.setBackend(without(...fused));
+    nr.seed(2);
+    const a = nr.input({ shape: [6] });
+    const b = nr.input({ shape: [4] });
+    const joined = nr.layers.concatenate().apply([nr.layers.dense({ units: 3 }).apply(a), b]);
+    const models = [
+      cnn([5, 5, 1]),
+      nr.sequential({
+        layers: [
+          nr.layers.conv2d({ filters: 2, kernelSize: 2, inputShape: [4, 4, 2] }),
+          nr.layers.depthwiseConv2d({ kernelSize: 2 }),
+          nr.layers.averagePooling2d({ poolSize: 2 }),
+          nr.layers.flatten(),
+          nr.layers.dense({ units: 3, activation: 'softmax' }),
+        ],
+      }),
+      nr.sequential({
+        layers: [
+          nr.layers.embedding({ inputDim: 5, outputDim: 3, inputShape: [4] }),
+          nr.layers.lstm({ units: 2, returnSequences: true }),
+          nr.layers.gru({ units: 2 }),
+          nr.layers.dense({ units: 3, activation: 'softmax' }),
+        ],
+      }),
+      nr.model({
+        inputs: [a, b],
+        outputs: nr.layers.dense({ units: 2, activation: 'softmax' }).apply(joined),
+      }),
+    ];
+    const losses = [
+      'mse',
+      'sparseCategoricalCrossentropy',
+      'sparseCategoricalCrossentropy',
+      'categoricalCrossentropy',
+    ];
+    models.forEach((m, i) => {
+      m.compile({ optimizer: 'adam', loss: losses[i]!, metrics: ['accuracy'] });
+      const rows = m.kernelReport().rows;
+      expect(rows.filter((r) => r.support === 'missing')).toEqual([]);
+      for (const r of rows)
+        expect(r.support).toBe(nr.KERNEL_KINDS[r.kernel] === 'fused' ? 'composite' : 'native');
+      expect(rows.some((r) => r.support === 'composite')).toBe(true);
+      m.dispose();
+    });
+  });
+
+  it('a missing required kernel matters only to the models that use it', async () => {
+    await nr.setBackend(without('gather'));
+    const mlp = nr.sequential({
+      layers: [nr.layers.dense({ units: 2, inputShape: [3] }), nr.layers.dense({ units: 1 })],
+    });
+    mlp.compile({ optimizer: 'sgd', loss: 'mse' }); // no gather in its step
+    expect(mlp.kernelReport().rows.some((r) => r.kernel === 'gather')).toBe(false);
+    const text = nr.sequential({
+      layers: [
+        nr.layers.embedding({ inputDim: 5, outputDim: 2, inputShape: [3] }),
+        nr.layers.flatten(),
+        nr.layers.dense({ units: 1 }),
+      ],
+    });
+    expect(() => text.compile({ optimizer: 'sgd', loss: 'mse' })).toThrow(
+      /kernel 'gather' \(forward of layer Embedding '\w+'\): the backend lacks it and core has no composite for it/,
+    );
+    mlp.dispose();
+    text.dispose();
+  });
+
   it('leaves the weights, the optimizer, the seeded generator and the live-tensor count as they were', async () => {
     await nr.setBackend(cpu());
     const model = cnn([5, 5, 1]);

@@ -104,6 +104,8 @@ interface MutableRow {
 /** Records, per (kernel, pass, owner), what the probe step dispatched. */
 class Recorder {
   readonly rows = new Map<string, MutableRow>();
+  /** False while the probe only needs outputs (the targets' forward pass): missing kernels still give zeros. */
+  recording = true;
   private readonly views = new WeakMap<Backend, Backend>();
 
   readonly hooks: EngineHooks = {
@@ -128,6 +130,7 @@ class Recorder {
 
   /** A fused kernel was looked up: a row of its own, unless it is part of another kernel's composite. */
   private fused(kernel: KernelName, native: boolean): void {
+    if (!this.recording) return;
     const inside = currentSite(engine()).composite;
     if (inside !== undefined && inside !== kernel) this.row(inside, false).via.add(kernel);
     else this.row(kernel, native);
@@ -135,6 +138,7 @@ class Recorder {
 
   /** A required kernel was called: a row of its own, or part of the running composite. */
   private required(kernel: KernelName, present: boolean): void {
+    if (!this.recording) return;
     const inside = currentSite(engine()).composite;
     if (inside !== undefined) {
       const outer = this.row(inside, false);
@@ -241,14 +245,17 @@ export function kernelReport(model: ReportModel, where: string): KernelReport {
       try {
         e.scoped('kernelReport', () => {
           const xs = model.inputs.map((t) => zeros(probeShape(t.shape), t.dtype));
-          const preds = e.scoped('kernelReport.targets', () => model.execute(xs, { training: false }));
-          const ys = preds.map((p, i) => {
-            const sparse = /sparse/i.test(spec.lossFns[i]!.lossName);
-            return zeros(sparse ? p.shape.slice(0, -1) : p.shape, 'float32');
-          });
-          for (const p of preds) p.dispose();
           e.hooks = recorder.hooks;
           try {
+            // Targets shaped like the outputs (found by an unrecorded inference pass), then the recorded step.
+            recorder.recording = false;
+            const preds = e.scoped('kernelReport.targets', () => model.execute(xs, { training: false }));
+            const ys = preds.map((p, i) => {
+              const sparse = /sparse/i.test(spec.lossFns[i]!.lossName);
+              return zeros(sparse ? p.shape.slice(0, -1) : p.shape, 'float32');
+            });
+            for (const p of preds) p.dispose();
+            recorder.recording = true;
             trainStep(model, spec, copy, xs, ys, null).dispose();
           } finally {
             e.hooks = null;
