@@ -49,6 +49,8 @@ export const KERNEL_KINDS: Readonly<Record<KernelName, 'required' | 'fused'>> = 
   lstmSequenceGrad: 'fused',
   gruSequence: 'fused',
   gruSequenceGrad: 'fused',
+  rnnSequence: 'fused',
+  rnnSequenceGrad: 'fused',
   matmulBiasActivation: 'fused',
   conv2dBiasActivation: 'fused',
 });
