@@ -239,36 +239,36 @@ export function kernelReport(model: ReportModel, where: string): KernelReport {
   }
   const recorder = new Recorder();
   const weights = model.weights;
-  return withoutGuards(() =>
-    e.rng.preserving(() => {
-      const saved = weights.map((v) => e.keep(e.view(v, v.shape)));
-      try {
-        e.scoped('kernelReport', () => {
-          const xs = model.inputs.map((t) => zeros(probeShape(t.shape), t.dtype));
-          e.hooks = recorder.hooks;
-          try {
-            // Targets shaped like the outputs (found by an unrecorded inference pass), then the recorded step.
-            recorder.recording = false;
-            const preds = e.scoped('kernelReport.targets', () => model.execute(xs, { training: false }));
-            const ys = preds.map((p, i) => {
-              const sparse = /sparse/i.test(spec.lossFns[i]!.lossName);
-              return zeros(sparse ? p.shape.slice(0, -1) : p.shape, 'float32');
-            });
-            for (const p of preds) p.dispose();
-            recorder.recording = true;
-            trainStep(model, spec, copy, xs, ys, null).dispose();
-          } finally {
-            e.hooks = null;
-          }
-        });
-      } finally {
-        weights.forEach((v, i) => {
-          if (v.storage !== saved[i]!.storage) e.replaceStorage(v, saved[i]!.storage);
-          saved[i]!.dispose();
-        });
-        copy.dispose();
-      }
-      return recorder.report(backend.name);
-    }),
-  );
+  const rng = e.rng.getState(); // the probe's dropout draws must not move the seeded sequence
+  return withoutGuards(() => {
+    const saved = weights.map((v) => e.keep(e.view(v, v.shape)));
+    try {
+      e.scoped('kernelReport', () => {
+        const xs = model.inputs.map((t) => zeros(probeShape(t.shape), t.dtype));
+        e.hooks = recorder.hooks;
+        try {
+          // Targets shaped like the outputs (found by an unrecorded inference pass), then the recorded step.
+          recorder.recording = false;
+          const preds = e.scoped('kernelReport.targets', () => model.execute(xs, { training: false }));
+          const ys = preds.map((p, i) => {
+            const sparse = /sparse/i.test(spec.lossFns[i]!.lossName);
+            return zeros(sparse ? p.shape.slice(0, -1) : p.shape, 'float32');
+          });
+          for (const p of preds) p.dispose();
+          recorder.recording = true;
+          trainStep(model, spec, copy, xs, ys, null).dispose();
+        } finally {
+          e.hooks = null;
+        }
+      });
+    } finally {
+      weights.forEach((v, i) => {
+        if (v.storage !== saved[i]!.storage) e.replaceStorage(v, saved[i]!.storage);
+        saved[i]!.dispose();
+      });
+      copy.dispose();
+      e.rng.setState(rng);
+    }
+    return recorder.report(backend.name);
+  });
 }

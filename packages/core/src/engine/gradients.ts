@@ -40,8 +40,9 @@ function differentiate(
     try {
       value = f();
     } catch (err) {
+      // Free what the tape kept for a backward pass that will not run.
       e.stopTape(tape);
-      e.releaseTape(tape, new Set()); // free what f kept for a backward pass that will not run
+      e.releaseTape(tape, new Set());
       throw err;
     }
     e.stopTape(tape);

@@ -41,20 +41,35 @@ export class Rng {
   }
 
   /**
-   * @internal Run `fn`, then put the generator back where it was, so work that draws numbers without being
-   * part of training (the kernel report's probe step) leaves the seeded sequence unchanged.
+   * The generator's position, to continue the same sequence elsewhere (another thread, a checkpoint) with
+   * {@link Rng.setState}: the four state words and the cached second normal sample (or `null`).
    */
-  preserving<T>(fn: () => T): T {
-    const { s0, s1, s2, s3, spareNormal } = this;
-    try {
-      return fn();
-    } finally {
-      this.s0 = s0;
-      this.s1 = s1;
-      this.s2 = s2;
-      this.s3 = s3;
-      this.spareNormal = spareNormal;
+  getState(): RngState {
+    return {
+      words: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0],
+      spareNormal: this.spareNormal,
+    };
+  }
+
+  /** Continue from a position given by {@link Rng.getState}. */
+  setState(state: RngState): void {
+    const w = state?.words;
+    const ok =
+      Array.isArray(w) &&
+      w.length === 4 &&
+      w.every((v) => Number.isInteger(v) && v >= 0 && v < 0x100000000) &&
+      w.some((v) => v !== 0);
+    if (!ok) {
+      throw new Error(
+        `Rng.setState: words must be 4 unsigned 32-bit integers, not all 0, got ${JSON.stringify(w)}`,
+      );
     }
+    const spare = state.spareNormal;
+    if (spare !== null && !Number.isFinite(spare)) {
+      throw new Error(`Rng.setState: spareNormal must be a finite number or null, got ${spare}`);
+    }
+    [this.s0, this.s1, this.s2, this.s3] = w as [number, number, number, number];
+    this.spareNormal = spare;
   }
 
   /** Next 32-bit unsigned integer. */
@@ -107,6 +122,21 @@ export class Rng {
     }
     return a;
   }
+}
+
+/**
+ * A position of an {@link Rng}: four unsigned 32-bit state words and the cached second normal sample.
+ *
+ * @example
+ * ```ts
+ * const state: nr.RngState = new nr.Rng(1).getState();
+ * ```
+ */
+export interface RngState {
+  /** The xoshiro128** state words (unsigned 32-bit integers, not all zero). */
+  readonly words: readonly number[];
+  /** The second sample of the last Box-Muller pair, not yet returned (`null` when none). */
+  readonly spareNormal: number | null;
 }
 
 function rotl(x: number, k: number): number {
