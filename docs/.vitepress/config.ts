@@ -35,6 +35,7 @@ export const guides: DefaultTheme.SidebarItem[] = [
       { text: 'The functional API and real models', link: '/guide/functional-and-real-models' },
       { text: 'Saving and loading', link: '/guide/saving-and-loading' },
       { text: 'Tensors, memory and autodiff', link: '/guide/tensors-and-autodiff' },
+      { text: 'Debugging: kernels, leaks and NaNs', link: '/guide/debugging' },
     ],
   },
   {

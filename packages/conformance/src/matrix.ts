@@ -11,53 +11,8 @@ import type { Backend, FusedKernels, KernelName } from '@neurona/core';
 import * as nr from '@neurona/core';
 import type { Suite } from './harness.js';
 
-/**
- * Every kernel name of the Backend contract with its kind: `required` (a key of `RequiredKernels`) or
- * `fused` (a key of `FusedKernels`, optional, with a composite default in core). Typed as a `Record` so
- * that adding a kernel to the contract without listing it here is a compile error.
- *
- * @example
- * ```ts
- * KERNEL_KINDS.conv2d; // 'fused'
- * ```
- */
-export const KERNEL_KINDS: Readonly<Record<KernelName, 'required' | 'fused'>> = {
-  unary: 'required',
-  binary: 'required',
-  where: 'required',
-  cast: 'required',
-  reduce: 'required',
-  transpose: 'required',
-  slice: 'required',
-  pad: 'required',
-  concat: 'required',
-  gather: 'required',
-  matmul: 'required',
-  conv2d: 'fused',
-  conv2dGradInput: 'fused',
-  conv2dGradFilter: 'fused',
-  depthwiseConv2d: 'fused',
-  depthwiseConv2dGradInput: 'fused',
-  depthwiseConv2dGradFilter: 'fused',
-  maxPool: 'fused',
-  maxPoolGrad: 'fused',
-  avgPool: 'fused',
-  avgPoolGrad: 'fused',
-  softmax: 'fused',
-  logSoftmax: 'fused',
-  unsortedSegmentSum: 'fused',
-  optimizerUpdate: 'fused',
-  sparseSoftmaxCrossEntropy: 'fused',
-  sparseSoftmaxCrossEntropyGrad: 'fused',
-  lstmSequence: 'fused',
-  lstmSequenceGrad: 'fused',
-  gruSequence: 'fused',
-  gruSequenceGrad: 'fused',
-  rnnSequence: 'fused',
-  rnnSequenceGrad: 'fused',
-  matmulBiasActivation: 'fused',
-  conv2dBiasActivation: 'fused',
-};
+/** Every kernel name of the contract with its kind (`required` or `fused`): core's one table. */
+export const KERNEL_KINDS = nr.KERNEL_KINDS;
 
 /**
  * Every kernel name of the contract (`RequiredKernels` keys, then `FusedKernels` keys), in contract order.

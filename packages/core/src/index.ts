@@ -13,6 +13,8 @@
  * @module @neurona/core
  * @packageDocumentation
  */
+
+export { KERNEL_KINDS, REQUIRED_KERNELS } from './backend/kernel-kinds.js';
 export { optimizerRuleSlots } from './backend/optimizer-rule.js';
 // Named (not `export type *`) so the API reference lists every type of the Backend contract.
 export type {
@@ -41,6 +43,16 @@ export type { EarlyStoppingArgs } from './callbacks/builtins.js';
 export type { Callback, HistoryRecord, Logs, TrainingModel, TrainParams } from './callbacks/callback.js';
 export { History } from './callbacks/callback.js';
 export * as callbacks from './callbacks/index.js';
+export type { BackendCheck } from './debug/backend-check.js';
+export type { DebugOptions } from './debug/debug.js';
+export { debug } from './debug/debug.js';
+export type { KernelReportRow, KernelSupport } from './debug/kernel-report.js';
+export { KernelReport } from './debug/kernel-report.js';
+export type { LeakedTensors } from './debug/leaks.js';
+export { LeakError } from './debug/leaks.js';
+export type { InputRange } from './debug/non-finite.js';
+export { NonFiniteError } from './debug/non-finite.js';
+export type { DebugSite } from './debug/site.js';
 export { dispose, getBackend, keep, memory, moveTo, setBackend, tidy } from './engine/api.js';
 export type { GradFn, KernelCall, MemoryInfo } from './engine/engine.js';
 export { Engine, engine } from './engine/engine.js';
@@ -48,6 +60,7 @@ export type { GradCheckOptions, GradCheckResult } from './engine/grad-check.js';
 export { gradCheck } from './engine/grad-check.js';
 export type { ValueAndGrads } from './engine/gradients.js';
 export { customGrad, grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './engine/gradients.js';
+export type { FrameOwner } from './engine/hooks.js';
 export type { NestedArray, TensorLike } from './engine/nested.js';
 export type { RngState } from './engine/random.js';
 export { Rng } from './engine/random.js';

@@ -58,7 +58,7 @@ export interface FusedCall<A> {
 export function runFused<A>(call: FusedCall<A>): Tensor {
   const e = engine();
   const b = e.backend;
-  if (call.kernel !== undefined && typeof b.kernels[call.kernel] === 'function') return e.runKernel(call);
+  if (call.kernel !== undefined && e.hasKernel(call.kernel)) return e.runKernel(call);
   call.inputs.forEach((t, i) => {
     t.assertLive(`${call.name}: input ${i}`);
     if (t.storage.backend !== b) {
@@ -71,12 +71,14 @@ export function runFused<A>(call: FusedCall<A>): Tensor {
       );
     }
   });
-  const y = e.paused(() => e.scoped(call.name, call.composite));
+  const composite = call.kernel ? () => e.framed({ composite: call.kernel }, call.composite) : call.composite;
+  const y = e.paused(() => e.scoped(call.name, composite));
   if (!shapesEqual(y.shape, call.out.shape) || y.dtype !== call.out.dtype) {
     throw new Error(
       `${call.name}: the composite produced ${fmt(y.shape)} ${y.dtype}, expected ${fmt(call.out.shape)} ${call.out.dtype} (a bug in core)`,
     );
   }
+  e.hooks?.output?.(call.name, call.inputs, y);
   if (call.grad) e.recordNode(call.name, call.inputs, y, call.grad as GradFn<unknown>, call.attrs);
   return y;
 }

@@ -13,7 +13,7 @@ import { argMax, max, sum } from '../ops/reduce.js';
 import { cast, reshape } from '../ops/shape.js';
 import { gatherRows, inverseWindowTable, windowTable } from './dispatch.js';
 
-/** Fill for padded slots of max pooling: finite (debug mode rejects ±Infinity) and below any float32 but -Inf. */
+/** Fill for padded slots of max pooling: finite (the nr.debug NaN guard rejects ±Infinity) and below any float32 but -Inf. */
 const LOWEST = -3.4028234663852886e38;
 
 /** Every window of a rank-4 `x`: `[batch, outH * outW, fh * fw, channels]`, padded slots set to `fill`. */

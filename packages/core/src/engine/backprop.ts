@@ -1,6 +1,6 @@
 import { add } from '../ops/binary.js';
 import { fmt } from '../ops/util.js';
-import type { TapeNode } from './engine.js';
+import { engine, type TapeNode } from './engine.js';
 import { shapesEqual, type Tensor } from './tensor.js';
 
 /**
@@ -40,7 +40,9 @@ export function backprop(
     const g = grads.get(node.output.id);
     if (!g) continue;
     const needs = node.inputs.map((t) => toY.has(t.id) && t.dtype === 'float32');
-    const inputGrads = node.grad(g, node.inputs, node.output, node.attrs, needs);
+    const run = () => node.grad(g, node.inputs, node.output, node.attrs, needs);
+    // Attribute the rule's kernels to the layer (or loss) that recorded the node, for the debug guards.
+    const inputGrads = node.frame ? engine().framed({ ...node.frame, backward: true }, run) : run();
     node.inputs.forEach((input, k) => {
       const gi = inputGrads[k];
       if (!gi || !toY.has(input.id) || input.dtype !== 'float32') return;

@@ -1,4 +1,13 @@
-import type { Backend, DType, Handle, Operand, TensorInfo, TypedArray } from '../backend/types.js';
+import type {
+  Backend,
+  DType,
+  FusedKernels,
+  Handle,
+  Operand,
+  TensorInfo,
+  TypedArray,
+} from '../backend/types.js';
+import type { EngineHooks, Frame } from './hooks.js';
 import { Rng } from './random.js';
 import { type Storage, sizeOf, Tensor, Variable } from './tensor.js';
 
@@ -50,6 +59,8 @@ export interface TapeNode {
   readonly output: Tensor;
   readonly grad: GradFn<unknown>;
   readonly attrs: unknown;
+  /** Who recorded the node (only while hooks are installed), so its backward kernels are attributed. */
+  readonly frame?: Frame;
 }
 
 /** @internal A recording tape and the intermediates it keeps alive for the backward pass. */
@@ -103,10 +114,11 @@ export class Engine {
   private liveBytes = 0;
   private variableCount = 0;
   private pauseDepth = 0;
-  /** When true, every float kernel's output is checked for NaN/Infinity (needs `readSync`). */
-  debug = false;
   /** The one seeded generator for weights, shuffling and dropout. */
   readonly rng = new Rng();
+  /** @internal Dispatch observers (debug guards, kernel report); `null` when none is installed. */
+  hooks: EngineHooks | null = null;
+  private frames: Frame[] = [];
 
   /** The active backend; throws a clear error when none is set. */
   get backend(): Backend {
@@ -169,6 +181,7 @@ export class Engine {
       trainable,
     );
     this.liveTensors++;
+    this.hooks?.created?.(v);
     return v;
   }
 
@@ -184,6 +197,7 @@ export class Engine {
     if (t.disposedFlag) return;
     t.disposedFlag = true;
     this.liveTensors--;
+    this.hooks?.disposed?.(t);
     this.release(t.storage);
   }
 
@@ -206,12 +220,52 @@ export class Engine {
     this.liveTensors++;
     const scope = this.scopes[this.scopes.length - 1];
     if (scope) scope.tensors.push(t);
+    this.hooks?.created?.(t);
     return t;
+  }
+
+  // ---------------------------------------------------------------- frames (only while hooks are installed)
+
+  /**
+   * @internal Run `fn` under `frame` (who dispatches, forward or backward, which composite) when hooks are
+   * installed; otherwise just run it.
+   */
+  framed<T>(frame: Frame, fn: () => T): T {
+    if (!this.hooks) return fn();
+    this.frames.push(frame);
+    try {
+      return fn();
+    } finally {
+      this.frames.pop();
+    }
+  }
+
+  /** @internal The frame stack, outermost first (empty unless hooks are installed). */
+  get frameStack(): readonly Frame[] {
+    return this.frames;
+  }
+
+  /** @internal The innermost frame that names an owner (a layer, the loss, ...), if any. */
+  ownerFrame(): Frame | undefined {
+    for (let i = this.frames.length - 1; i >= 0; i--) if (this.frames[i]!.owner) return this.frames[i];
+    return undefined;
+  }
+
+  /** @internal Name of the innermost scope (an op, a layer, a tidy), or `null`. */
+  get scopeName(): string | null {
+    return this.scopes[this.scopes.length - 1]?.name ?? null;
+  }
+
+  /** @internal Whether the active backend runs fused kernel `name` natively (else core runs its composite). */
+  hasKernel(name: keyof FusedKernels): boolean {
+    const native = typeof this.backend.kernels[name] === 'function';
+    this.hooks?.lookup?.(name, native);
+    return native;
   }
 
   // ---------------------------------------------------------------- dispatch
 
-  /** Run one kernel on the active backend: the single dispatch point (tape, leak counts, debug checks). */
+  /** Run one kernel on the active backend: the single dispatch point (tape, leak counts, the `nr.debug` hooks). */
   runKernel<A>(call: KernelCall<A>): Tensor {
     const b = this.backend;
     const operands: Operand[] = new Array(call.inputs.length);
@@ -231,9 +285,9 @@ export class Engine {
       }
       operands[i] = { handle: t.storage.handle, shape: t.shape, dtype: t.dtype };
     }
-    const handle = call.run(b, operands);
+    const handle = call.run(this.hooks?.backend ? this.hooks.backend(b) : b, operands);
     const out = this.makeTensor(handle, call.out, b);
-    if (this.debug) this.checkFinite(call.name, out);
+    this.hooks?.output?.(call.name, call.inputs, out);
     if (call.grad) this.recordNode(call.name, call.inputs, out, call.grad as GradFn<unknown>, call.attrs);
     return out;
   }
@@ -274,24 +328,12 @@ export class Engine {
       this.copiesOnWrite++;
     }
     const op = (t: Tensor): Operand => ({ handle: t.storage.handle, shape: t.shape, dtype: t.dtype });
-    run(b, targets.map(op), inputs.map(op));
-    if (this.debug) for (const v of targets) this.checkFinite(name, v);
+    run(this.hooks?.backend ? this.hooks.backend(b) : b, targets.map(op), inputs.map(op));
+    if (this.hooks?.output) for (const v of targets) this.hooks.output(name, inputs, v);
   }
 
   /** @internal Storage copies made by {@link Engine.runInPlace} because a variable's storage was shared. */
   copiesOnWrite = 0;
-
-  private checkFinite(name: string, t: Tensor): void {
-    if (t.dtype !== 'float32' || !t.storage.backend.readSync) return;
-    const d = t.storage.backend.readSync(t.storage.handle);
-    for (let i = 0; i < d.length; i++) {
-      if (!Number.isFinite(d[i]!)) {
-        throw new Error(
-          `${name}: produced ${d[i]} at flat index ${i} of output [${t.shape.join(', ')}] (debug mode)`,
-        );
-      }
-    }
-  }
 
   /** @internal Record a node computed outside runKernel (reshape views, customGrad) on active tapes. */
   recordNode(
@@ -302,7 +344,8 @@ export class Engine {
     attrs?: unknown,
   ): void {
     if (this.tapes.length === 0 || this.pauseDepth > 0) return;
-    const node: TapeNode = { name, inputs, output, grad, attrs };
+    const frame = this.hooks ? this.ownerFrame() : undefined;
+    const node: TapeNode = { name, inputs, output, grad, attrs, frame };
     for (const t of inputs) t.taped = true;
     output.taped = true;
     for (const tape of this.tapes) tape.nodes.push(node);
@@ -415,7 +458,7 @@ let theEngine: Engine | null = null;
  *
  * @example
  * ```ts
- * nr.engine().debug = true; // check every kernel output for NaN
+ * console.log(nr.engine().backendName); // 'cpu'
  * ```
  */
 export function engine(): Engine {

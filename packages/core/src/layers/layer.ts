@@ -1,5 +1,6 @@
 import type { DType } from '../backend/types.js';
 import { engine } from '../engine/engine.js';
+import type { Frame } from '../engine/hooks.js';
 import { shapesEqual, type Tensor, type Variable } from '../engine/tensor.js';
 import { type ConfigDict, getInitializer, type Initializer } from '../initializers/initializers.js';
 import { add } from '../ops/binary.js';
@@ -267,6 +268,11 @@ export abstract class Layer {
     return this.supportsMasking ? mask : null;
   }
 
+  /** @internal This layer as the owner of the kernels it dispatches (debug guards, kernel report). */
+  get frame(): Frame {
+    return { owner: { kind: 'layer', name: this.name, className: this.className } };
+  }
+
   /** @internal Eager call on a list of inputs: build, check, {@link Layer.call}; outputs as a list. */
   invoke(inputs: readonly Tensor[], options: CallOptions = {}): Tensor[] {
     return this.invokeMasked(inputs, options, false).outputs;
@@ -289,13 +295,15 @@ export abstract class Layer {
     const callOptions: CallOptions = inMask ? { ...rest, mask: inMask } : rest;
     const arg = inputs.length === 1 ? inputs[0]! : [...inputs];
     // One memory scope per call: a layer's intermediate tensors are freed, its outputs (and mask) kept.
-    return engine().scoped(this.name, () => {
+    const e = engine();
+    const run = () => {
       const out = this.call(arg, callOptions);
       return {
         outputs: Array.isArray(out) ? out : [out],
         mask: withMask ? this.computeMask(arg, inMask) : null,
       };
-    });
+    };
+    return e.scoped(this.name, e.hooks ? () => e.framed(this.frame, run) : run);
   }
 
   /** Symbolic application: build, compute the output shapes, record a node. */

@@ -1,3 +1,4 @@
+import type { BackendCheck } from '../debug/backend-check.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { SymbolicShape } from '../layers/layer.js';
 import { getLoss, type LossFn } from '../losses/losses.js';
@@ -45,6 +46,8 @@ export interface CompileArgs {
     | readonly (readonly MetricArg[])[]
     | Readonly<Record<string, MetricArg | readonly MetricArg[]>>;
   lossWeights?: readonly number[] | Readonly<Record<string, number>>;
+  /** Check that the active backend can run every kernel of a training step, before the first batch (default `'error'`). */
+  backendCheck?: BackendCheck;
 }
 
 /** @internal The per-output losses, weights and metrics a compiled model holds. */

@@ -1,5 +1,7 @@
 import type { DType } from '../backend/types.js';
 import type { History, Logs } from '../callbacks/callback.js';
+import { compileCheck } from '../debug/backend-check.js';
+import { type KernelReport, kernelReport } from '../debug/kernel-report.js';
 import { engine } from '../engine/engine.js';
 import type { Tensor, Variable } from '../engine/tensor.js';
 import type { ConfigDict } from '../initializers/initializers.js';
@@ -286,6 +288,22 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> exte
     this.optimizerInstance = optimizer;
     this.compiled = resolved;
     if (this.built) optimizer.prepare(this.trainableWeights);
+    compileCheck(this, args.backendCheck, where);
+  }
+
+  /**
+   * The kernels a training step of this compiled model dispatches on the active backend (forward and
+   * backward, by layer, loss, metric and optimizer), each `native`, `composite` or `missing`. Runs one probe
+   * step on a batch of zeros; the weights, the optimizer and the seeded generator are left as they were.
+   *
+   * @example
+   * ```ts
+   * model.compile({ optimizer: 'sgd', loss: 'mse' });
+   * console.log(model.kernelReport().toString());
+   * ```
+   */
+  kernelReport(): KernelReport {
+    return kernelReport(this, `${this.className} '${this.name}'.kernelReport`);
   }
 
   /** The compiled optimizer, or `null`. */

@@ -34,8 +34,12 @@ export function unsortedSegmentSum(
     if (!Number.isInteger(numSegments) || numSegments < 0) {
       throw new Error(`unsortedSegmentSum: numSegments must be a non-negative integer, got ${numSegments}`);
     }
-    const kernel = engine().backend.kernels.unsortedSegmentSum;
-    if (!kernel) return unsortedSegmentSumComposite(x, ids, numSegments);
+    const e = engine();
+    if (!e.hasKernel('unsortedSegmentSum')) {
+      return e.framed({ composite: 'unsortedSegmentSum' }, () =>
+        unsortedSegmentSumComposite(x, ids, numSegments),
+      );
+    }
     const out = { shape: [numSegments, ...x.shape.slice(1)], dtype: x.dtype };
     return engine().runKernel({
       name: 'unsortedSegmentSum',

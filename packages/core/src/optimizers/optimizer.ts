@@ -232,7 +232,7 @@ export abstract class Optimizer {
       );
     }
     const e = engine();
-    const rule = typeof e.backend.kernels.optimizerUpdate === 'function' ? this.fusedRule(lr) : null;
+    const rule = e.hasKernel('optimizerUpdate') ? this.fusedRule(lr) : null;
     e.scoped(`${this.where}.applyGradients`, () => {
       const clipped = this.clip(pairs.map((p) => p.grad));
       if (rule) {
@@ -251,7 +251,10 @@ export abstract class Optimizer {
         return;
       }
       pairs.forEach((p, i) => {
-        this.updateVariable(p.variable, clipped[i]!, this.slotsOf(p.variable), lr);
+        const owner = { kind: 'optimizer', name: this.className, variable: p.variable.name } as const;
+        e.framed({ owner, composite: 'optimizerUpdate' }, () =>
+          this.updateVariable(p.variable, clipped[i]!, this.slotsOf(p.variable), lr),
+        );
       });
     });
     this.iterations++;

@@ -24,6 +24,7 @@ export type { FitModel } from './fit-data.js';
 
 export type { ModelData } from './model-data.js';
 
+import { fitCheck } from '../debug/backend-check.js';
 import { exclusiveFit } from './guard.js';
 import { checkEvaluateArgs, checkFitArgs, checkPredictArgs, modelFacts } from './validate.js';
 import { checkEvaluateData, checkFitData } from './validate-data.js';
@@ -151,6 +152,7 @@ async function fitLoop(model: FitModel, x: ModelData, y: ModelData, args: FitArg
     ownValidation = [...valData.xs, ...valData.ys];
   }
   optimizer.prepare(model.trainableWeights);
+  fitCheck(model);
 
   const layout = layoutOf(model, spec);
   const stepsPerEpoch = Math.ceil(nTrain / batchSize);

@@ -1,5 +1,7 @@
+import { stepGuard } from '../debug/debug.js';
 import { engine } from '../engine/engine.js';
 import { variableGrads } from '../engine/gradients.js';
+import type { Frame } from '../engine/hooks.js';
 import type { Tensor, Variable } from '../engine/tensor.js';
 import { getActivation } from '../layers/activations.js';
 import type { CallOptions, Layer } from '../layers/layer.js';
@@ -57,27 +59,45 @@ export function forwardLoss(
       fused.set(node, wanted);
   });
   const logits = new Map<Node, Tensor>();
+  const e = engine();
   const override: NodeOverride = (node, ins) => {
     const act = fused.get(node);
     if (!act) return null;
-    const z = (node.layer as Layer & LogitsLayer).callLogits!(ins[0]!);
-    logits.set(node, z);
-    return [getActivation(act as 'softmax').fn(z)];
+    return e.framed(node.layer.frame, () => {
+      const z = (node.layer as Layer & LogitsLayer).callLogits!(ins[0]!);
+      logits.set(node, z);
+      return [getActivation(act as 'softmax').fn(z)];
+    });
   };
   const preds = model.execute(xs, { training }, fused.size > 0 ? override : undefined);
   const perExample = preds.map((pred, i) => {
     const lossFn = compiled.lossFns[i]!;
     const z = logits.get(nodeOf(model.outputs[i]!));
-    return z && lossFn.logitsVersion ? lossFn.logitsVersion(ys[i]!, z) : lossFn(ys[i]!, pred);
+    return e.framed(lossFrame(lossFn.lossName), () =>
+      z && lossFn.logitsVersion ? lossFn.logitsVersion(ys[i]!, z) : lossFn(ys[i]!, pred),
+    );
   });
   return { preds, perExample };
 }
+
+/** The frame of a loss's kernels (for the debug guards and the kernel report). */
+const lossFrame = (name: string): Frame => ({ owner: { kind: 'loss', name } });
 
 /**
  * @internal The batch loss: `Σ lossWeight · mean(w · perExample)` plus regularization; also the per-output
  * means (for the logs of a model with several outputs).
  */
 export function totalLoss(
+  model: StepModel,
+  compiled: CompiledOutputs,
+  perExample: readonly Tensor[],
+  w: Tensor | null,
+): { loss: Tensor; parts: Tensor[] } {
+  const names = compiled.lossFns.map((l) => l.lossName).join(' + ');
+  return engine().framed(lossFrame(names), () => sumLosses(model, compiled, perExample, w));
+}
+
+function sumLosses(
   model: StepModel,
   compiled: CompiledOutputs,
   perExample: readonly Tensor[],
@@ -106,7 +126,10 @@ export function batchStats(
   const pieces = [reshape(loss, [1])];
   if (parts.length > 1) for (const p of parts) pieces.push(reshape(p, [1]));
   metricLists.forEach((ms, i) => {
-    for (const m of ms) pieces.push(m.batchStats(ys[i]!, preds[i]!, w ?? undefined));
+    for (const m of ms) {
+      const frame: Frame = { owner: { kind: 'metric', name: m.name } };
+      pieces.push(engine().framed(frame, () => m.batchStats(ys[i]!, preds[i]!, w ?? undefined)));
+    }
   });
   return pieces.length === 1 ? pieces[0]! : concat(pieces, 0);
 }
@@ -118,6 +141,19 @@ export function batchStats(
  * @internal
  */
 export function trainStep(
+  model: StepModel,
+  compiled: CompiledOutputs,
+  optimizer: Optimizer,
+  xs: readonly Tensor[],
+  ys: readonly Tensor[],
+  weights: Float32Array | null,
+): Tensor {
+  const guard = stepGuard();
+  const run = () => unguardedStep(model, compiled, optimizer, xs, ys, weights);
+  return guard ? guard(model, optimizer.iterations, run) : run();
+}
+
+function unguardedStep(
   model: StepModel,
   compiled: CompiledOutputs,
   optimizer: Optimizer,
@@ -140,7 +176,8 @@ export function trainStep(
       );
       return loss;
     }, vars);
-    optimizer.applyGradients(vars.map((v) => ({ variable: v, grad: grads[v.name]! })));
+    const frame: Frame = { owner: { kind: 'optimizer', name: optimizer.className } };
+    e.framed(frame, () => optimizer.applyGradients(vars.map((v) => ({ variable: v, grad: grads[v.name]! }))));
   });
   return stats!;
 }

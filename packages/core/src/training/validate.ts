@@ -97,7 +97,7 @@ export const FIT_OPTIONS = [
 ] as const;
 const EVALUATE_OPTIONS = ['batchSize', 'sampleWeight', 'verbose'] as const;
 const PREDICT_OPTIONS = ['batchSize', 'verbose'] as const;
-const COMPILE_OPTIONS = ['optimizer', 'loss', 'metrics', 'lossWeights'] as const;
+const COMPILE_OPTIONS = ['optimizer', 'loss', 'metrics', 'lossWeights', 'backendCheck'] as const;
 const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'];
 
 /** Largest `validationSplit`: more leaves almost nothing to train on. */
