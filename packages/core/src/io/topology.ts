@@ -274,6 +274,12 @@ function connect(
         try {
           layer.applyMulti(ins as SymbolicTensor[]);
         } catch (e) {
+          // A layer of one input given several (a merge layer's class renamed) fails inside its shape code.
+          if (ins.length > 1 && e instanceof TypeError) {
+            throw new Error(
+              `loadModel: ${where}: ${layer.className} '${layer.name}' cannot be applied to the ${ins.length} tensors this node names (${layer.className} takes one input, or the node is wrong)`,
+            );
+          }
           throw at(where, e);
         }
         queue.shift();

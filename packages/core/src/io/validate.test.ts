@@ -145,6 +145,21 @@ describe('validate before build', () => {
     );
   });
 
+  it('names the node when a one-input layer is given several tensors (a merge layer renamed)', async () => {
+    const a = nr.input({ shape: [2], name: 'a' });
+    const b = nr.input({ shape: [2], name: 'b' });
+    const sum = nr.layers.add({ name: 'sum' }).apply([a, b]) as nr.SymbolicTensor;
+    const model = nr.model({ inputs: [a, b], outputs: sum });
+    const h = nr.io.memory();
+    await model.save(h);
+    model.dispose();
+    const layers = (h.artifacts!.modelTopology.config as { layers: Obj[] }).layers;
+    layers[2]!.class_name = 'Flatten';
+    await expect(nr.loadModel(nr.io.memory(h.artifacts!))).rejects.toThrow(
+      "loadModel: modelTopology.config.layers[2] ('sum').inbound_nodes[0]: Flatten 'sum' cannot be applied to the 2 tensors this node names",
+    );
+  });
+
   it('still loads the clean file, predicting what the saved model predicted', async () => {
     const model = await nr.loadModel(nr.io.memory(clean));
     const x = nr.tensor2d([[0.5, -1]]);

@@ -4,12 +4,21 @@
 // Object.prototype. 2,000+ seeded mutations over dense, conv, recurrent and functional models saved by Neurona
 // and by tfjs-layers. FUZZ_SEED=<n> runs another sample; FUZZ_RUNS=<n> a longer one.
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpu } from '../../../backend-cpu/src/index.js';
 import * as nr from '../../src/index.js';
 import { type SavedModel, savedModels } from './corpus.js';
-import { applyCase, type Case, caseOf } from './mutate.js';
-import { type Folder, type Outcome, outcomeOf, type Reference, reference, tfjsPredicts } from './outcome.js';
+import { applyCase } from './mutate.js';
+import { type Case, caseOf } from './mutations.js';
+import {
+  type Folder,
+  type Outcome,
+  outcomeOf,
+  type Reference,
+  reference,
+  stopTfjs,
+  tfjsPredicts,
+} from './outcome.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 1612);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2400);
@@ -24,6 +33,7 @@ beforeAll(async () => {
   refs = [];
   for (const m of models) refs.push(await reference(folder(m)));
 }, 60_000);
+afterAll(stopTfjs);
 
 describe('the loader on mutated model files', () => {
   it('loads each clean file to the model tfjs-layers reads from it', async () => {

@@ -5,8 +5,7 @@
  * predicts from the same mutated file), a silently wrong load, a load that cannot predict, a hang, a tensor
  * leak, a change to `Object.prototype`.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import { Worker } from 'node:worker_threads';
 import * as nr from '../../src/index.js';
 import { toModelJson } from '../../src/io/model-json.js';
 import { normalizeTopology } from '../../src/io/normalize.js';
@@ -105,35 +104,63 @@ const same = (a: Reference['outputs'], b: Reference['outputs'], tol: number): bo
       }),
   );
 
-/** What tfjs-layers 4.22 predicts from the same (mutated) folder, or null when it refuses the file. */
-async function predictTheirs(f: Folder, shapes: number[][]): Promise<Reference['outputs'] | null> {
-  let theirs: tfl.LayersModel;
+type Outputs = Reference['outputs'];
+let oracle: { worker: Worker; ready: Promise<unknown> } | null = null;
+let nextId = 0;
+
+/** The tfjs-layers worker (`tfjs-oracle.mjs`, or the file `NEURONA_TFJS_ORACLE` names when bundled elsewhere). */
+function tfjsWorker(): { worker: Worker; ready: Promise<unknown> } {
+  if (oracle) return oracle;
+  const worker = new Worker(process.env.NEURONA_TFJS_ORACLE ?? new URL('./tfjs-oracle.mjs', import.meta.url));
+  worker.unref();
+  const ready = new Promise((resolve) => worker.once('message', resolve));
+  oracle = { worker, ready };
+  return oracle;
+}
+
+/** End the tfjs-layers worker (tests call it when they are done). */
+export function stopTfjs(): void {
+  void oracle?.worker.terminate();
+  oracle = null;
+}
+
+/**
+ * What tfjs-layers 4.22 predicts from the same (mutated) folder, or null when it refuses the file or has not
+ * answered within `timeoutMs` (some malformed files make it loop; its worker is then replaced).
+ */
+async function predictTheirs(f: Folder, shapes: number[][], timeoutMs = 5000): Promise<Outputs | null> {
+  let artifacts: ModelArtifacts;
   try {
     const doc = JSON.parse(new TextDecoder().decode(f.json)) as { [k: string]: JsonValue };
     const groups = doc.weightsManifest as unknown as { weights: WeightSpec[] }[];
-    const a: ModelArtifacts = {
+    artifacts = {
       modelTopology: doc.modelTopology as { [k: string]: JsonValue },
       weightSpecs: groups.flatMap((g) => g.weights),
       weightData: f.weights.slice().buffer,
     };
-    theirs = await tfl.loadLayersModel(tf.io.fromMemory(a as tf.io.ModelArtifacts));
   } catch {
     return null;
   }
-  try {
-    const xs = shapes.map((s, k) => tf.tensor(inputData(s, k), s));
-    const y = theirs.predict(xs.length === 1 ? xs[0]! : xs) as tf.Tensor | tf.Tensor[];
-    const ys = Array.isArray(y) ? y : [y];
-    const out = await Promise.all(
-      ys.map(async (t) => ({ shape: [...t.shape], data: Float32Array.from(await t.data()) })),
-    );
-    tf.dispose([...xs, ...ys]);
-    return out;
-  } catch {
-    return null;
-  } finally {
-    theirs.dispose();
-  }
+  const o = tfjsWorker();
+  await o.ready;
+  const id = nextId++;
+  const inputs = shapes.map((shape, k) => ({ shape, data: inputData(shape, k) }));
+  return new Promise((resolve) => {
+    const done = (outputs: Outputs | null) => {
+      clearTimeout(timer);
+      o.worker.off('message', onMessage);
+      resolve(outputs);
+    };
+    const onMessage = (m: { id?: number; outputs?: Outputs | null }) => {
+      if (m.id === id) done(m.outputs ?? null);
+    };
+    const timer = setTimeout(() => {
+      stopTfjs();
+      done(null);
+    }, timeoutMs);
+    o.worker.on('message', onMessage);
+    o.worker.postMessage({ id, artifacts, inputs });
+  });
 }
 
 type Layer = { class_name: string; config: { [k: string]: JsonValue } };
@@ -211,12 +238,17 @@ export function prototypeFingerprint(): string {
   return `${keys(Object.prototype)}|${keys(Array.prototype)}|${Object.getPrototypeOf(Object.prototype)}`;
 }
 
+/** Phrases of JavaScript's own errors: a message carrying one says where the loader broke, not what is wrong. */
+const INTERNAL =
+  /Cannot read propert|is not a function|is not iterable|Invalid typed array length|Maximum call stack|undefined \(reading|Invalid array length/;
+
 /** How an error reads: which category and a one-line description. */
 export function classifyError(e: unknown): { outcome: Outcome; detail: string } {
   if (!(e instanceof Error)) return { outcome: 'ugly', detail: `non-Error thrown: ${String(e)}` };
   const detail = `${e.constructor.name}: ${e.message.slice(0, 300)}`;
   if (e.constructor !== Error) return { outcome: 'ugly', detail };
-  return { outcome: FIELD.test(e.message.replace(URL_BASE, '')) ? 'clean' : 'vague', detail };
+  const named = FIELD.test(e.message.replace(URL_BASE, '')) && !INTERNAL.test(e.message);
+  return { outcome: named ? 'clean' : 'vague', detail };
 }
 
 /** Load `f`, predict, and compare with the clean load's `ref` (then tfjs-layers, for a changed prediction). */
@@ -230,16 +262,19 @@ export async function outcomeOf(
   const t0 = performance.now();
   let result: { outcome: Outcome; detail: string };
   let model: nr.LayersModel | null = null;
+  let ms = 0;
   try {
     model = await loadFolder(f);
   } catch (e) {
     result = classifyError(e);
+    ms = performance.now() - t0;
   }
   if (model) {
     const shapes = inputShapes(model);
     try {
       if (!shapes) throw new Error('the loaded model takes inputs too large to try');
       const ours = await predictOurs(model, shapes);
+      ms = performance.now() - t0; // tfjs-layers' time below is not the loader's
       const sameShapes =
         shapes.length === ref.shapes.length && shapes.every((s, i) => s.join() === ref.shapes[i]!.join());
       if (sameShapes && same(ours, ref.outputs, 0))
@@ -264,7 +299,7 @@ export async function outcomeOf(
       model.dispose();
     }
   }
-  const ms = performance.now() - t0;
+  if (ms === 0) ms = performance.now() - t0;
   if (ms > hangMs) return { outcome: 'hang', detail: `${ms.toFixed(0)} ms: ${result!.detail}` };
   if (prototypeFingerprint() !== proto) return { outcome: 'pollution', detail: result!.detail };
   if (nr.memory().numTensors !== tensors) {
