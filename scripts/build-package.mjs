@@ -6,6 +6,10 @@
 // The CommonJS file loads the ES module with `require()` where Node can (`require(esm)`, Node >= 20.19 and
 // >= 22.12), and otherwise throws an error that says the package is ESM only and how to load it.
 //
+// A `types@<range>` condition of `exports` (TypeScript's versioned declarations) whose file ends in `.dom.d.ts`
+// is written from the plain `types` file without its `/// <reference types="..." />` lines: newer TypeScript
+// versions declare those types (WebGPU) in their own lib.dom, and the referenced package would clash with it.
+//
 // Usage (from a package's folder): node ../../scripts/build-package.mjs [--clean]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,6 +44,22 @@ try {
 }
 
 const pkg = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8'));
+
+/** Write each `types@<range>` `.dom.d.ts` declaration of `entry` from its plain `types` file. */
+function writeDomDeclarations(entry) {
+  for (const [condition, file] of Object.entries(entry)) {
+    if (!condition.startsWith('types@') || typeof file !== 'string' || !file.endsWith('.dom.d.ts')) continue;
+    if (typeof entry.types !== 'string')
+      throw new Error(`${pkg.name}: ${condition} needs a plain types entry`);
+    const plain = readFileSync(join(cwd, entry.types), 'utf8');
+    const dom = plain.replace(/^\/\/\/ <reference types="[^"]+"[^>]*\/>\r?\n/gm, '');
+    writeFileSync(join(cwd, file), dom);
+  }
+}
+
+for (const entry of Object.values(pkg.exports ?? {})) {
+  if (typeof entry === 'object' && entry !== null) writeDomDeclarations(entry);
+}
 for (const [subpath, entry] of Object.entries(pkg.exports ?? {})) {
   if (typeof entry !== 'object' || typeof entry.require !== 'string' || typeof entry.import !== 'string')
     continue;

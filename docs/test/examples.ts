@@ -3,8 +3,9 @@
  * `docs/test/.generated/`, so the docs test can type-check and run exactly what a reader copies.
  * A block fenced as ```ts typecheck is type-checked only (long runs, file output, the browser).
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { guideBlocks } from '../scripts/guide-blocks.mjs';
 
 /** One code block of a guide, written out as a module. */
 export interface GuideExample {
@@ -18,26 +19,14 @@ export interface GuideExample {
   readonly line: number;
 }
 
-const FENCE = /^```ts( typecheck)?\n([\s\S]*?)^```$/gm;
-
 /** Extract every ```ts block of every guide in `guideDir` into `outDir` (emptied first). */
 export function writeGuideExamples(guideDir: string, outDir: string): GuideExample[] {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  const out: GuideExample[] = [];
-  for (const name of readdirSync(guideDir)
-    .filter((f) => f.endsWith('.md'))
-    .sort()) {
-    const text = readFileSync(join(guideDir, name), 'utf8');
-    let n = 0;
-    for (const m of text.matchAll(FENCE)) {
-      n++;
-      const line = text.slice(0, m.index).split('\n').length;
-      const file = join(outDir, `${basename(name, '.md')}-${n}.ts`);
-      // `export {}` keeps every block a module even when it imports nothing.
-      writeFileSync(file, `// ${name}:${line}\n${m[2]}\nexport {};\n`);
-      out.push({ label: `${name} #${n} (line ${line})`, file, run: m[1] === undefined, line });
-    }
-  }
-  return out;
+  return guideBlocks(guideDir).map((b) => {
+    const file = join(outDir, `${b.guide}-${b.n}.ts`);
+    // `export {}` keeps every block a module even when it imports nothing.
+    writeFileSync(file, `// ${b.guide}.md:${b.line}\n${b.code}\nexport {};\n`);
+    return { label: `${b.guide}.md #${b.n} (line ${b.line})`, file, run: b.run, line: b.line };
+  });
 }

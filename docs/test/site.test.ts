@@ -135,6 +135,32 @@ describe.skipIf(missing !== null)('docs site in Chromium', () => {
     }
   });
 
+  it('a guide example runs in the page from its Run button and shows what it logs', async () => {
+    const { page, problems } = await open('/guide/neuron-and-perceptron.html');
+    try {
+      const buttons = page.locator('.nr-run button');
+      expect(await buttons.count(), 'the guide has runnable examples').toBeGreaterThan(0);
+      await buttons.first().click();
+      const out = page.locator('.nr-run-output').first();
+      await page.waitForFunction(
+        () => document.querySelector<HTMLElement>('.nr-run-output')?.dataset.state,
+        null,
+        {
+          timeout: 60_000,
+        },
+      );
+      expect(await out.getAttribute('data-state')).toBe('done');
+      // the example logs z = x·w + b and sigmoid(z) for z = 0.1 and 0.5
+      const sigmoid = (z: number) => Number((1 / (1 + Math.exp(-z))).toPrecision(6));
+      const text = (await out.textContent()) ?? '';
+      expect(text).toContain(`[[${sigmoid(0.1)}],[${sigmoid(0.5)}]]`);
+      expect(text).toMatch(/done in [\d.]+ s/);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('the backpropagation guide shows numbers the library computed at build time', async () => {
     const { page } = await open('/guide/backpropagation.html');
     try {

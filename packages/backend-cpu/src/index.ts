@@ -41,7 +41,14 @@ import { matmul } from './kernels/matmul.js';
 import { optimizerUpdate } from './kernels/optimizer.js';
 import { pad } from './kernels/pad.js';
 import { avgPool, avgPoolGrad, maxPool, maxPoolGrad } from './kernels/pool.js';
-import { gruSequence, gruSequenceGrad, lstmSequence, lstmSequenceGrad } from './kernels/recurrent.js';
+import {
+  gruSequence,
+  gruSequenceGrad,
+  lstmSequence,
+  lstmSequenceGrad,
+  rnnSequence,
+  rnnSequenceGrad,
+} from './kernels/recurrent.js';
 import { reduce } from './kernels/reduce.js';
 import { unsortedSegmentSum } from './kernels/segment.js';
 import { slice } from './kernels/slice.js';
@@ -212,6 +219,8 @@ export function createCpuBackend(options: CpuOptions, rt: Runtime | null): CpuBa
     gruSequence: (x, u, rb, info, out) =>
       make(gruSequence(input(x), input(u), rb ? input(rb) : null, info), out),
     gruSequenceGrad: (d, p, u, info, out) => make(gruSequenceGrad(input(d), input(p), input(u), info), out),
+    rnnSequence: (x, u, info, out) => make(rnnSequence(input(x), input(u), info), out),
+    rnnSequenceGrad: (d, p, u, info, out) => make(rnnSequenceGrad(input(d), input(p), input(u), info), out),
     matmulBiasActivation: (a, b, bias, act, ta, tb, out) =>
       make(matmulBiasActivation(input(a), input(b), bias && input(bias), act, ta, tb, out), out),
     conv2dBiasActivation: (x, f, bias, act, info, out) =>

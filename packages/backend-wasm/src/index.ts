@@ -56,7 +56,13 @@ export type { WasmOptions } from './options.js';
  */
 type NativeFused = Omit<
   FusedKernels,
-  'lstmSequence' | 'lstmSequenceGrad' | 'gruSequence' | 'gruSequenceGrad' | CompositeOnly
+  | 'lstmSequence'
+  | 'lstmSequenceGrad'
+  | 'gruSequence'
+  | 'gruSequenceGrad'
+  | 'rnnSequence'
+  | 'rnnSequenceGrad'
+  | CompositeOnly
 >;
 
 /**

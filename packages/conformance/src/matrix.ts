@@ -53,6 +53,8 @@ export const KERNEL_KINDS: Readonly<Record<KernelName, 'required' | 'fused'>> = 
   lstmSequenceGrad: 'fused',
   gruSequence: 'fused',
   gruSequenceGrad: 'fused',
+  rnnSequence: 'fused',
+  rnnSequenceGrad: 'fused',
   matmulBiasActivation: 'fused',
   conv2dBiasActivation: 'fused',
 };
@@ -193,6 +195,8 @@ const FUSED_PROBES: Readonly<Record<keyof FusedKernels, () => unknown>> = {
   lstmSequenceGrad: () => rnnProbe(() => nr.layers.lstm({ units: 2 }), true),
   gruSequence: () => rnnProbe(() => nr.layers.gru({ units: 2 }), false),
   gruSequenceGrad: () => rnnProbe(() => nr.layers.gru({ units: 2 }), true),
+  rnnSequence: () => rnnProbe(() => nr.layers.simpleRNN({ units: 2 }), false),
+  rnnSequenceGrad: () => rnnProbe(() => nr.layers.simpleRNN({ units: 2 }), true),
   matmulBiasActivation: () => nr.fusedMatMul({ a: [[1, 2]], b: [[3], [4]], bias: [1], activation: 'relu' }),
   conv2dBiasActivation: () =>
     nr.fusedConv2d({ x: nr.ones([1, 3, 3, 1]), filter: nr.ones([2, 2, 1, 1]), bias: [1] }),

@@ -1,6 +1,6 @@
 /**
- * The fused recurrent sequence kernels (`lstmSequence`, `gruSequence` and their gradients), through the LSTM
- * and GRU layers: outputs and gradients (input and every weight) on the backend must equal those of the
+ * The fused recurrent sequence kernels (`rnnSequence`, `lstmSequence`, `gruSequence` and their gradients),
+ * through the SimpleRNN, LSTM and GRU layers: outputs and gradients (input and every weight) on the backend must equal those of the
  * unrolled loop the layers run on the same backend without the fused kernels, and the input gradient must
  * match float64-step finite differences. On a backend without the kernels both paths are the unrolled loop.
  *
@@ -13,7 +13,7 @@ import { Gen, type HostTensor, toNr } from './gen.js';
 import { checkCases } from './gradients.js';
 import { expectClose, readAll, type Suite } from './harness.js';
 
-type Kind = 'lstm' | 'gru' | 'gru-resetAfter';
+type Kind = 'simple-rnn' | 'lstm' | 'gru' | 'gru-resetAfter';
 
 interface Config {
   readonly kind: Kind;
@@ -27,8 +27,12 @@ const FEATURES = 2;
 /** A multiple of 4, so the CPU backend's SIMD gate kernels run (core's tests cover its scalar loop). */
 const UNITS = 4;
 
+/** Gate blocks per kind (the width of the kernels' last axis is `k·units`). */
+const GATES: Record<Kind, number> = { 'simple-rnn': 1, lstm: 4, gru: 3, 'gru-resetAfter': 3 };
+
 function makeLayer(c: Config): nr.Layer {
   const args = { units: UNITS, returnSequences: c.returnSequences, goBackwards: c.goBackwards };
+  if (c.kind === 'simple-rnn') return nr.layers.simpleRNN(args);
   return c.kind === 'lstm'
     ? nr.layers.lstm(args)
     : nr.layers.gru({ ...args, resetAfter: c.kind === 'gru-resetAfter' });
@@ -36,7 +40,7 @@ function makeLayer(c: Config): nr.Layer {
 
 /** Host weights for the layer of `c`, in its weight order (kernel, recurrent kernel, bias). */
 function hostWeights(c: Config, g: Gen): HostTensor[] {
-  const k = c.kind === 'lstm' ? 4 : 3;
+  const k = GATES[c.kind];
   const bias = c.kind === 'gru-resetAfter' ? [2, k * UNITS] : [k * UNITS];
   return [g.floats([FEATURES, k * UNITS]), g.floats([UNITS, k * UNITS]), g.floats(bias)];
 }
@@ -87,6 +91,7 @@ const CONFIGS: readonly Omit<Config, 'kind'>[] = [
 export function registerRecurrent(suite: Suite): void {
   suite.group('recurrent', (test) => {
     const kinds: [Kind, KernelName[]][] = [
+      ['simple-rnn', ['rnnSequence', 'rnnSequenceGrad']],
       ['lstm', ['lstmSequence', 'lstmSequenceGrad']],
       ['gru', ['gruSequence', 'gruSequenceGrad']],
       ['gru-resetAfter', ['gruSequence', 'gruSequenceGrad']],

@@ -318,6 +318,15 @@ export function fastKernels(
         if (empty(out)) return;
         fastRecurrent(rt, 'gruGrad', { a: ptr(d), p: ptr(p), u: ptr(u), rb: 0, out: o }, info);
       }),
+    rnnSequence: (x, u, info, out) =>
+      produce(out, (o) => {
+        if (!empty(out)) fastRecurrent(rt, 'rnn', { a: ptr(x), p: 0, u: ptr(u), rb: 0, out: o }, info);
+      }),
+    rnnSequenceGrad: (d, p, u, info, out) =>
+      produce(out, (o) => {
+        if (empty(out)) return;
+        fastRecurrent(rt, 'rnnGrad', { a: ptr(d), p: ptr(p), u: ptr(u), rb: 0, out: o }, info);
+      }),
     matmulBiasActivation(a, b, bias, activation, transposeA, transposeB, out) {
       const K = transposeA ? a.shape[1]! : a.shape[2]!;
       if (K === 0) return reference.matmulBiasActivation(a, b, bias, activation, transposeA, transposeB, out);

@@ -1,5 +1,5 @@
 /**
- * Fast LSTM and GRU sequence kernels on WebAssembly memory: per time step, the recurrent products go to the
+ * Fast LSTM and GRU sequence kernels (SimpleRNN's are in `recurrent-simple.ts`) on WebAssembly memory: per time step, the recurrent products go to the
  * SIMD GEMM (weights packed once per sequence; the previous state read straight out of the `packed` output
  * through its row stride) and the gate math to one or two SIMD passes (assembly/recurrent.ts). Unit counts
  * that are not a multiple of 4 take the scalar loops of `recurrent-scalar.ts`. Scratch is allocated once per
@@ -15,6 +15,7 @@ import {
   lstmBackwardScalar,
   lstmForwardScalar,
 } from './recurrent-scalar.js';
+import { rnnBackward, rnnForward } from './recurrent-simple.js';
 import type { Runtime } from './runtime.js';
 
 /**
@@ -51,7 +52,7 @@ const timeOf = (info: RnnSequenceInfo, s: number): number => (info.goBackwards ?
  */
 export function fastRecurrent(
   rt: Runtime,
-  kind: 'lstm' | 'lstmGrad' | 'gru' | 'gruGrad',
+  kind: 'lstm' | 'lstmGrad' | 'gru' | 'gruGrad' | 'rnn' | 'rnnGrad',
   ptrs: Ptrs,
   info: RnnSequenceInfo,
 ): void {
@@ -61,7 +62,14 @@ export function fastRecurrent(
   const scratch = rt.heap.alloc(bytes);
   const { gemm, free } = gemmOn(rt);
   try {
-    const run = { lstm: lstmForward, lstmGrad: lstmBackward, gru: gruForward, gruGrad: gruBackward }[kind];
+    const run = {
+      lstm: lstmForward,
+      lstmGrad: lstmBackward,
+      gru: gruForward,
+      gruGrad: gruBackward,
+      rnn: rnnForward,
+      rnnGrad: rnnBackward,
+    }[kind];
     run(rt, gemm, ptrs, info, scratch);
   } finally {
     free();

@@ -1,5 +1,5 @@
 /**
- * LSTM and GRU over a whole sequence, forward and backward (tanh activation, sigmoid gates), one batch row
+ * SimpleRNN, LSTM and GRU over a whole sequence, forward and backward (tanh activation, sigmoid gates), one batch row
  * and one time step at a time with float64 sums. Layouts: see `RnnSequenceInfo` in `@neurona/core`.
  *
  * @packageDocumentation
@@ -242,4 +242,73 @@ export function gruSequenceGrad(
     }
   }
   return out;
+}
+
+/**
+ * SimpleRNN (tanh) forward: `packed [batch, time, u]` = `h` per step.
+ *
+ * @example
+ * ```ts
+ * const packed = rnnSequence(xw, recurrentKernel, info);
+ * ```
+ */
+export function rnnSequence(xw: Input, rk: Input, info: RnnSequenceInfo): Float32Array {
+  const { batch: B, time: T, units: n } = info;
+  const X = xw.data;
+  const U = rk.data;
+  const P = new Float32Array(B * T * n);
+  for (let s = 0; s < T; s++) {
+    const t = timeOf(info, s);
+    const tp = s > 0 ? timeOf(info, s - 1) : -1;
+    for (let b = 0; b < B; b++) {
+      const o = (b * T + t) * n;
+      const pp = (b * T + tp) * n;
+      for (let j = 0; j < n; j++) {
+        let acc = X[o + j]!;
+        if (tp >= 0) for (let m = 0; m < n; m++) acc += P[pp + m]! * U[m * n + j]!;
+        P[o + j] = Math.tanh(acc);
+      }
+    }
+  }
+  return P;
+}
+
+/**
+ * SimpleRNN (tanh) backward: pre-activation gradients `[batch, time, u]` from `dPacked`.
+ *
+ * @example
+ * ```ts
+ * const dz = rnnSequenceGrad(dPacked, packed, recurrentKernel, info);
+ * ```
+ */
+export function rnnSequenceGrad(
+  dPacked: Input,
+  packed: Input,
+  rk: Input,
+  info: RnnSequenceInfo,
+): Float32Array {
+  const { batch: B, time: T, units: n } = info;
+  const D = dPacked.data;
+  const P = packed.data;
+  const U = rk.data;
+  const dZ = new Float32Array(B * T * n);
+  const dhNext = new Float64Array(B * n);
+  const dz = new Float64Array(n);
+  for (let s = T - 1; s >= 0; s--) {
+    const t = timeOf(info, s);
+    for (let b = 0; b < B; b++) {
+      const o = (b * T + t) * n;
+      for (let m = 0; m < n; m++) {
+        const h = P[o + m]!;
+        dz[m] = (D[o + m]! + dhNext[b * n + m]!) * (1 - h * h);
+        dZ[o + m] = dz[m]!;
+      }
+      for (let m = 0; m < n; m++) {
+        let acc = 0;
+        for (let j = 0; j < n; j++) acc += dz[j]! * U[m * n + j]!;
+        dhNext[b * n + m] = acc;
+      }
+    }
+  }
+  return dZ;
 }

@@ -343,6 +343,16 @@ export interface FusedKernels {
     info: RnnSequenceInfo,
     out: TensorInfo,
   ): Handle;
+  /** SimpleRNN with tanh over a whole sequence: `packed [batch, time, u]` is `h` of every step. */
+  rnnSequence(xw: Operand, recurrentKernel: Operand, info: RnnSequenceInfo, out: TensorInfo): Handle;
+  /** Gradient of rnnSequence: `[batch, time, u]` pre-activation gradients from `dPacked`. */
+  rnnSequenceGrad(
+    dPacked: Operand,
+    packed: Operand,
+    recurrentKernel: Operand,
+    info: RnnSequenceInfo,
+    out: TensorInfo,
+  ): Handle;
   /** `activation(matmul(a, b) + bias)` with `matmul`'s operands; `bias` is `[N]` (one value per column) or null,
    * `activation` is applied in the same output pass. */
   matmulBiasActivation(
@@ -371,7 +381,8 @@ export interface FusedKernels {
  * `s-1` (zeros before the first step). The forward kernels return `packed` `[batch, time, K·u]`, written at
  * the time each step read, holding the blocks the backward pass needs:
  * LSTM (K=7): `h, c, i, f, g, o, tanh(c)` (gates after activation);
- * GRU (K=5): `h, z, r, ĥ, e` with `e = h_prev·U_h + b_h` (`resetAfter`) or `r⊙h_prev`.
+ * GRU (K=5): `h, z, r, ĥ, e` with `e = h_prev·U_h + b_h` (`resetAfter`) or `r⊙h_prev`;
+ * SimpleRNN with tanh (k=1, K=1): `h`.
  * The gradient kernels read only the `h` block of `dPacked`.
  *
  * @example

@@ -188,3 +188,51 @@ export function gruSequenceGradComposite(
   }
   return byTime(rows);
 }
+
+/**
+ * rnnSequence from primitives: SimpleRNN with tanh, returns `packed [batch, time, u]` = `h` per step.
+ *
+ * @example
+ * ```ts
+ * const packed = rnnSequenceComposite(xw, recurrentKernel, info);
+ * ```
+ * @internal
+ */
+export function rnnSequenceComposite(xw: Tensor, u: Tensor, info: RnnSequenceInfo): Tensor {
+  let h = zeros([info.batch, info.units]);
+  const rows: Tensor[] = new Array(info.time);
+  for (let s = 0; s < info.time; s++) {
+    const t = timeOf(info, s);
+    h = tanh(s > 0 ? add(at(xw, t), matMul(h, u)) : at(xw, t));
+    rows[t] = h;
+  }
+  return byTime(rows);
+}
+
+/**
+ * rnnSequenceGrad from primitives: backpropagation through time from `dPacked`; returns the
+ * pre-activation gradients `dz_t = (dh_t + dz_{t+1}·Uᵀ) ⊙ (1 − h_t²)` as `[batch, time, u]`.
+ *
+ * @example
+ * ```ts
+ * const dz = rnnSequenceGradComposite(dPacked, packed, recurrentKernel, info);
+ * ```
+ * @internal
+ */
+export function rnnSequenceGradComposite(
+  dPacked: Tensor,
+  packed: Tensor,
+  u: Tensor,
+  info: RnnSequenceInfo,
+): Tensor {
+  let dhNext: Tensor | null = null;
+  const rows: Tensor[] = new Array(info.time);
+  for (let s = info.time - 1; s >= 0; s--) {
+    const t = timeOf(info, s);
+    const dh = dhNext ? add(at(dPacked, t), dhNext) : at(dPacked, t);
+    const dz = mul(dh, dTanh(at(packed, t)));
+    rows[t] = dz;
+    dhNext = matMul(dz, u, false, true);
+  }
+  return byTime(rows);
+}

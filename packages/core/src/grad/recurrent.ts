@@ -4,7 +4,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { zeros } from '../ops/creation.js';
 import { matMul } from '../ops/matmul.js';
 import { concat, slice } from '../ops/movement.js';
-import { gruSequenceGrad, lstmSequenceGrad } from '../ops/recurrent.js';
+import { gruSequenceGrad, lstmSequenceGrad, rnnSequenceGrad } from '../ops/recurrent.js';
 import { sum } from '../ops/reduce.js';
 import { reshape } from '../ops/shape.js';
 
@@ -80,4 +80,23 @@ export const gruSequenceGradRule: GradFn = (dy, inputs, packed, attrs, needs) =>
     du = concat([matMul(hPrev, dzr, true), matMul(column(packed, 4, info), dInner, true)], 1);
   }
   return [dxw, du, drb].slice(0, inputs.length);
+};
+
+/**
+ * Derivative rule of rnnSequence (inputs `xw`, `recurrentKernel`): the fused backward kernel gives the
+ * pre-activation gradients `dz`; then `dxw = dz` and `dU = Σ_t h_{t-1}ᵀ·dz_t` (one matMul).
+ *
+ * @example
+ * ```ts
+ * const [dxw, dU] = rnnSequenceGradRule(dPacked, [xw, u], packed, info, [true, true]);
+ * ```
+ * @internal
+ */
+export const rnnSequenceGradRule: GradFn = (dy, [, u], packed, attrs, needs) => {
+  const info = attrs as RnnSequenceInfo;
+  const dz = rnnSequenceGrad(dy, packed, u!, info);
+  const du = needs[1]
+    ? matMul(previousH(packed, info), reshape(dz, [info.batch * info.time, info.units]), true)
+    : null;
+  return [needs[0] ? dz : null, du];
 };

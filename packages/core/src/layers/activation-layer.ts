@@ -30,6 +30,8 @@ export interface ActivationArgs extends LayerArgs {
  */
 export class Activation extends Layer {
   static override readonly className = 'Activation';
+  /** Passes the input's mask on. */
+  override supportsMasking = true;
   /** Name of the applied activation. */
   readonly activation: ActivationName;
   private readonly fn: (x: Tensor) => Tensor;

@@ -63,6 +63,8 @@ export interface ReLUArgs extends LayerArgs {
  */
 export class ReLU extends Layer {
   static override readonly className = 'ReLU';
+  /** Passes the input's mask on. */
+  override supportsMasking = true;
   /** Upper bound of the output, or `null`. */
   readonly maxValue: number | null;
   /** Slope below the threshold. */
@@ -130,6 +132,8 @@ export interface LeakyReLUArgs extends LayerArgs {
  */
 export class LeakyReLU extends Layer {
   static override readonly className = 'LeakyReLU';
+  /** Passes the input's mask on. */
+  override supportsMasking = true;
   /** Slope for negative inputs. */
   readonly alpha: number;
 
@@ -170,6 +174,8 @@ export interface ELUArgs extends LayerArgs {
  */
 export class ELU extends Layer {
   static override readonly className = 'ELU';
+  /** Passes the input's mask on. */
+  override supportsMasking = true;
   /** Scale of the negative branch. */
   readonly alpha: number;
 
@@ -210,6 +216,8 @@ export interface SoftmaxArgs extends LayerArgs {
  */
 export class Softmax extends Layer {
   static override readonly className = 'Softmax';
+  /** Passes the input's mask on. */
+  override supportsMasking = true;
   /** The normalised axis (negative counts from the end). */
   readonly axis: number;
 
@@ -281,6 +289,8 @@ export interface PReLUArgs extends LayerArgs {
  */
 export class PReLU extends Layer {
   static override readonly className = 'PReLU';
+  /** Passes the input's mask on. */
+  override supportsMasking = true;
   /** Axes along which one slope is shared (1-based), sorted. */
   readonly sharedAxes: number[] | null;
   private readonly alphaInitializer: Initializer;

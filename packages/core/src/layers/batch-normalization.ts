@@ -68,6 +68,8 @@ export interface BatchNormalizationArgs extends LayerArgs {
  */
 export class BatchNormalization extends Layer {
   static override readonly className = 'BatchNormalization';
+  /** Passes the input's mask on. */
+  override supportsMasking = true;
   readonly axis: number;
   readonly momentum: number;
   readonly epsilon: number;

@@ -12,6 +12,7 @@ import { Flatten } from './flatten.js';
 import { GlobalAveragePooling2D, GlobalMaxPooling2D } from './global-pooling.js';
 import { InputLayer } from './input-layer.js';
 import { LayerNormalization } from './layer-normalization.js';
+import { Masking } from './masking.js';
 import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract } from './merge.js';
 import { GaussianNoise } from './noise.js';
 import { Cropping2D, ZeroPadding2D } from './padding.js';
@@ -89,6 +90,7 @@ export function registerBuiltinLayers(): void {
     Conv2DTranspose,
     Conv1D,
     SeparableConv2D,
+    Masking,
   ]) {
     registerLayer(cls);
   }

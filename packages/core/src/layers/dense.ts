@@ -34,6 +34,8 @@ export interface DenseArgs extends LayerArgs, KernelBiasArgs {
  */
 export class Dense extends Layer {
   static override readonly className = 'Dense';
+  /** Passes the input's mask on. */
+  override supportsMasking = true;
   /** Output size. */
   readonly units: number;
   /** Name of the activation applied after the affine map. */

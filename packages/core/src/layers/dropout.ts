@@ -40,6 +40,8 @@ export interface DropoutArgs extends LayerArgs {
  */
 export class Dropout extends Layer {
   static override readonly className: string = 'Dropout';
+  /** Passes the input's mask on. */
+  override supportsMasking = true;
   /** Fraction of inputs dropped while training. */
   readonly rate: number;
   /** Shape of the keep-mask (`null`: the input's shape). */

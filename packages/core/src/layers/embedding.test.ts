@@ -99,9 +99,9 @@ describe('Embedding', () => {
   });
 
   it('validates its arguments', () => {
-    expect(() => embedding({ inputDim: 10, outputDim: 4, maskZero: true, name: 'mz' })).toThrow(
-      "Embedding 'mz': maskZero is not supported",
-    );
+    expect(() =>
+      embedding({ inputDim: 10, outputDim: 4, maskZero: 'yes' as unknown as boolean, name: 'mz' }),
+    ).toThrow(`Embedding 'mz': maskZero must be a boolean, got "yes"`);
     expect(() => embedding({ inputDim: 0, outputDim: 4 })).toThrow(
       /inputDim must be a positive integer, got 0/,
     );

@@ -7,6 +7,7 @@ import {
   type InitializerLike,
   initializerConfig,
 } from '../initializers/initializers.js';
+import { notEqual } from '../ops/binary.js';
 import { gather } from '../ops/movement.js';
 import { cast } from '../ops/shape.js';
 import type { Regularizer } from '../regularizers/regularizers.js';
@@ -31,7 +32,10 @@ export interface EmbeddingArgs extends LayerArgs {
   embeddingsInitializer?: InitializerLike;
   /** Penalty on the embedding matrix. */
   embeddingsRegularizer?: RegularizerLike;
-  /** Masking is not supported; `true` throws. */
+  /**
+   * Treat id 0 as padding (default false): the layer's output mask is `ids != 0`, so the recurrent layers and
+   * `GlobalAveragePooling1D` after it skip those steps. Id 0 keeps its embedding row; `inputDim` counts it.
+   */
   maskZero?: boolean;
   /** Length of the input sequences, if fixed (Keras 2 compatibility; informational). */
   inputLength?: number | null;
@@ -52,6 +56,8 @@ export class Embedding extends Layer {
   readonly inputDim: number;
   readonly outputDim: number;
   readonly inputLength: number | null;
+  /** Whether id 0 is padding, masked for the layers after this one. */
+  readonly maskZero: boolean;
   private readonly embeddingsInitializer: Initializer;
   private readonly embeddingsRegularizer: Regularizer | null;
   /** The `[inputDim, outputDim]` matrix, once built. */
@@ -65,7 +71,12 @@ export class Embedding extends Layer {
         throw new Error(`${where}: ${k} must be a positive integer, got ${args[k]}`);
       }
     }
-    if (args.maskZero) throw new Error(`${where}: maskZero is not supported`);
+    // (tfjs-layers saves `mask_zero: null` for false)
+    const mz: unknown = args.maskZero;
+    if (mz !== undefined && mz !== null && typeof mz !== 'boolean') {
+      throw new Error(`${where}: maskZero must be a boolean, got ${JSON.stringify(mz)}`);
+    }
+    this.maskZero = args.maskZero ?? false;
     this.inputDim = args.inputDim;
     this.outputDim = args.outputDim;
     this.inputLength = args.inputLength ?? null;
@@ -114,6 +125,12 @@ export class Embedding extends Layer {
     });
   }
 
+  /** With `maskZero`, the mask `ids != 0` (`bool`, the input's shape); otherwise none. */
+  override computeMask(inputs: Tensor | Tensor[], _mask: Tensor | null): Tensor | null {
+    if (!this.maskZero) return null;
+    return notEqual(Array.isArray(inputs) ? inputs[0]! : inputs, 0);
+  }
+
   /** Range-check the ids where the backend can read synchronously (elsewhere `fit`/`evaluate` check them on the host). */
   private checkIds(ids: Tensor): void {
     if (!ids.storage.backend.readSync || ids.size === 0) return;
@@ -135,7 +152,7 @@ export class Embedding extends Layer {
       outputDim: this.outputDim,
       embeddingsInitializer: initializerConfig(this.embeddingsInitializer),
       embeddingsRegularizer: serializeRegularizer(this.embeddingsRegularizer),
-      maskZero: false,
+      maskZero: this.maskZero,
       inputLength: this.inputLength,
     };
   }

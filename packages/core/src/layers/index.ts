@@ -19,6 +19,7 @@ export * from './global-pooling.js';
 export * from './input-layer.js';
 export type { KernelBiasArgs } from './kernel-bias.js';
 export * from './layer-normalization.js';
+export * from './masking.js';
 export {
   Add,
   Average,
@@ -45,6 +46,7 @@ export * from './reshape.js';
 export * from './separable-conv2d.js';
 export * from './spatial-dropout.js';
 export * from './upsampling.js';
+export * from './window2d.js';
 export * from './wrappers/bidirectional.js';
 export * from './wrappers/time-distributed.js';
 export type { WrappedLayer } from './wrappers/wrapper.js';

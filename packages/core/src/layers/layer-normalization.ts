@@ -56,6 +56,8 @@ export interface LayerNormalizationArgs extends LayerArgs {
  */
 export class LayerNormalization extends Layer {
   static override readonly className = 'LayerNormalization';
+  /** Passes the input's mask on. */
+  override supportsMasking = true;
   /** The axis or axes as given. */
   readonly axis: number | readonly number[];
   readonly epsilon: number;

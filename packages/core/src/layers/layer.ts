@@ -63,6 +63,11 @@ export interface LayerArgs {
 export interface CallOptions {
   /** True during `fit` (dropout drops, batch normalisation uses batch statistics). */
   training?: boolean;
+  /**
+   * The input's mask, `[batch, time]` of `bool` (true where a time step holds data), set by a model for a layer
+   * after an `Embedding` with `maskZero` or a `Masking` layer; layers that support masking read it.
+   */
+  mask?: Tensor | null;
 }
 
 interface LayerWeight {
@@ -127,6 +132,11 @@ export abstract class Layer {
    * layer builds, so weights are scoped as tfjs-layers scopes them (`bidirectional/forward_lstm/kernel`).
    */
   weightScope: string | null = null;
+  /**
+   * Whether the layer passes a mask on (the recurrent layers also read it). A layer that does not support
+   * masking drops the mask it receives, as Keras 3 does.
+   */
+  supportsMasking = false;
   private readonly layerWeights: LayerWeight[] = [];
 
   constructor(args: LayerArgs = {}) {
@@ -250,16 +260,43 @@ export abstract class Layer {
     return this.invoke(list as readonly Tensor[], options);
   }
 
+  /**
+   * The mask of the output for these inputs and input mask (null: no mask). Default: the input mask when the
+   * layer {@link Layer.supportsMasking | supports masking}, else none. `Embedding` and `Masking` make one.
+   */
+  computeMask(_inputs: Tensor | Tensor[], mask: Tensor | null): Tensor | null {
+    return this.supportsMasking ? mask : null;
+  }
+
   /** @internal Eager call on a list of inputs: build, check, {@link Layer.call}; outputs as a list. */
   invoke(inputs: readonly Tensor[], options: CallOptions = {}): Tensor[] {
+    return this.invokeMasked(inputs, options, false).outputs;
+  }
+
+  /**
+   * @internal {@link Layer.invoke} that also returns the output mask (`withMask`; null when there is none).
+   * The input mask comes in `options.mask` and reaches {@link Layer.call} only when the layer supports masking.
+   */
+  invokeMasked(
+    inputs: readonly Tensor[],
+    options: CallOptions,
+    withMask: boolean,
+  ): { outputs: Tensor[]; mask: Tensor | null } {
     const shapes = inputs.map((t): SymbolicShape => [null, ...t.shape.slice(1)]);
     this.checkCall(inputs);
     this.ensureBuilt(shapes.length === 1 ? shapes[0]! : shapes);
-    // One memory scope per call: a layer's intermediate tensors are freed, its outputs kept.
-    const out = engine().scoped(this.name, () =>
-      this.call(inputs.length === 1 ? inputs[0]! : [...inputs], options),
-    );
-    return Array.isArray(out) ? out : [out];
+    const { mask: given, ...rest } = options;
+    const inMask = this.supportsMasking ? (given ?? null) : null;
+    const callOptions: CallOptions = inMask ? { ...rest, mask: inMask } : rest;
+    const arg = inputs.length === 1 ? inputs[0]! : [...inputs];
+    // One memory scope per call: a layer's intermediate tensors are freed, its outputs (and mask) kept.
+    return engine().scoped(this.name, () => {
+      const out = this.call(arg, callOptions);
+      return {
+        outputs: Array.isArray(out) ? out : [out],
+        mask: withMask ? this.computeMask(arg, inMask) : null,
+      };
+    });
   }
 
   /** Symbolic application: build, compute the output shapes, record a node. */

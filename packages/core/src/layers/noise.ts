@@ -33,6 +33,8 @@ export interface GaussianNoiseArgs extends LayerArgs {
  */
 export class GaussianNoise extends Layer {
   static override readonly className = 'GaussianNoise';
+  /** Passes the input's mask on. */
+  override supportsMasking = true;
   /** Standard deviation of the noise. */
   readonly stddev: number;
   private readonly seed: number | null;

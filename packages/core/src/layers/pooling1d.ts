@@ -1,9 +1,10 @@
 import { tidy } from '../engine/api.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { ConfigDict } from '../initializers/initializers.js';
+import { div, maximum, mul } from '../ops/binary.js';
 import { avgPool, maxPool } from '../ops/pool.js';
-import { max, mean } from '../ops/reduce.js';
-import { reshape } from '../ops/shape.js';
+import { max, mean, sum } from '../ops/reduce.js';
+import { cast, reshape } from '../ops/shape.js';
 import { paddingArg, windowOutputLength } from './conv-utils.js';
 import { type CallOptions, fmtShape, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
@@ -205,7 +206,9 @@ export abstract class GlobalPooling1D extends Layer {
 }
 
 /**
- * Average over all steps of each channel: `[batch, steps, channels]` to `[batch, channels]`.
+ * Average over all steps of each channel: `[batch, steps, channels]` to `[batch, channels]`. After a mask
+ * (an `Embedding` with `maskZero`, a `Masking` layer) it averages the unmasked steps only; a sequence whose
+ * steps are all masked averages to 0. This is what Keras computes (tfjs-layers 4.22 ignores the mask here).
  *
  * @example
  * ```ts
@@ -214,10 +217,26 @@ export abstract class GlobalPooling1D extends Layer {
  */
 export class GlobalAveragePooling1D extends GlobalPooling1D {
   static override readonly className = 'GlobalAveragePooling1D';
+  /** Reads the mask (and outputs none). */
+  override supportsMasking = true;
 
-  override call(inputs: Tensor, _options: CallOptions = {}): Tensor {
+  override call(inputs: Tensor, options: CallOptions = {}): Tensor {
     this.checkInputShape(inputs.shape);
-    return mean(inputs, 1, this.keepDims);
+    const mask = options.mask;
+    if (!mask) return mean(inputs, 1, this.keepDims);
+    const [b, t] = inputs.shape as [number, number];
+    if (mask.shape.length !== 2 || mask.shape[0] !== b || mask.shape[1] !== t) {
+      throw new Error(
+        `${this.className} '${this.name}': the mask must have shape [${b}, ${t}] (batch, steps), got ${fmtShape(mask.shape)}`,
+      );
+    }
+    const m = reshape(cast(mask, 'float32'), [b, t, 1]);
+    const count = maximum(sum(m, 1, this.keepDims), 1);
+    return div(sum(mul(inputs, m), 1, this.keepDims), count);
+  }
+
+  override computeMask(): Tensor | null {
+    return null;
   }
 }
 

@@ -17,18 +17,9 @@ import {
   serializeRegularizer,
 } from '../regularizers/regularizers.js';
 import type { ActivationName } from './activations.js';
-import {
-  checkDataFormat,
-  checkNoConstraint,
-  checkStridesDilation,
-  checkWindowInput,
-  type DataFormat,
-  paddingArg,
-  pairArg,
-  windowOutputShape,
-} from './conv-utils.js';
-import { KernelBias } from './kernel-bias.js';
-import { type CallOptions, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
+import { checkNoConstraint } from './conv-utils.js';
+import type { CallOptions, SymbolicShape } from './layer.js';
+import { Window2D, type Window2DArgs } from './window2d.js';
 
 /**
  * Arguments of {@link separableConv2d} (Keras / tfjs `SeparableConv2D` names).
@@ -38,21 +29,11 @@ import { type CallOptions, Layer, type LayerArgs, type SymbolicShape } from './l
  * const args: nr.layers.SeparableConv2DArgs = { filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' };
  * ```
  */
-export interface SeparableConv2DArgs extends LayerArgs {
+export interface SeparableConv2DArgs extends Window2DArgs {
   /** Number of output channels. */
   filters: number;
-  /** Window size of the depthwise step: one number or `[height, width]`. */
-  kernelSize: number | readonly [number, number];
-  /** Step between windows (default 1). */
-  strides?: number | readonly [number, number];
-  /** `'valid'` (no padding, the default) or `'same'` (output size `ceil(input / stride)`). */
-  padding?: 'valid' | 'same';
   /** Depthwise output channels per input channel (default 1). */
   depthMultiplier?: number;
-  /** Only `'channelsLast'` is supported. */
-  dataFormat?: DataFormat;
-  /** Spacing between kernel taps (default 1); must be 1 when a stride is > 1. */
-  dilationRate?: number | readonly [number, number];
   /** Activation applied to the output (default linear). */
   activation?: ActivationName | null;
   /** Add a bias per output channel (default true). */
@@ -91,21 +72,12 @@ export interface SeparableConv2DArgs extends LayerArgs {
  * sep.countParams(); // 3 * 3 * 8 + 8 * 16 + 16 = 216
  * ```
  */
-export class SeparableConv2D extends Layer {
+export class SeparableConv2D extends Window2D {
   static override readonly className = 'SeparableConv2D';
   /** Number of output channels. */
   readonly filters: number;
-  readonly kernelSize: [number, number];
-  readonly strides: [number, number];
-  readonly padding: 'valid' | 'same';
   /** Depthwise output channels per input channel. */
   readonly depthMultiplier: number;
-  readonly dilationRate: [number, number];
-  /** Name of the activation applied after the convolutions. */
-  readonly activation: ActivationName;
-  readonly useBias: boolean;
-  /** The pointwise kernel, the bias and the activation. */
-  private readonly kb: KernelBias;
   private readonly depthwiseInitializer: Initializer;
   private readonly depthwiseRegularizer: Regularizer | null;
   /** The `[kh, kw, inChannels, depthMultiplier]` kernel, once built. */
@@ -116,8 +88,16 @@ export class SeparableConv2D extends Layer {
   bias: Variable | null = null;
 
   constructor(args: SeparableConv2DArgs) {
-    super(args);
-    const where = `SeparableConv2D '${this.name}'`;
+    // The pointwise kernel, the bias and the activation go through KernelBias.
+    super(args, {
+      activation: args.activation,
+      useBias: args.useBias,
+      kernelInitializer: args.pointwiseInitializer,
+      biasInitializer: args.biasInitializer,
+      kernelRegularizer: args.pointwiseRegularizer,
+      biasRegularizer: args.biasRegularizer,
+    });
+    const where = this.where;
     if (!Number.isInteger(args.filters) || args.filters < 1) {
       throw new Error(`${where}: filters must be a positive integer, got ${args.filters}`);
     }
@@ -127,12 +107,6 @@ export class SeparableConv2D extends Layer {
       throw new Error(`${where}: depthMultiplier must be a positive integer, got ${m}`);
     }
     this.depthMultiplier = m;
-    this.kernelSize = pairArg(args.kernelSize, 'kernelSize', where);
-    this.strides = pairArg(args.strides ?? 1, 'strides', where);
-    this.dilationRate = pairArg(args.dilationRate ?? 1, 'dilationRate', where);
-    checkStridesDilation(where, this.strides, this.dilationRate);
-    this.padding = paddingArg(args.padding, where);
-    checkDataFormat(args.dataFormat, where);
     for (const key of ['depthwiseConstraint', 'pointwiseConstraint', 'biasConstraint'] as const) {
       checkNoConstraint(args[key], key, where);
     }
@@ -141,33 +115,14 @@ export class SeparableConv2D extends Layer {
       `${where} depthwise kernel`,
     );
     this.depthwiseRegularizer = getRegularizer(args.depthwiseRegularizer, where);
-    this.kb = new KernelBias(
-      {
-        activation: args.activation,
-        useBias: args.useBias,
-        kernelInitializer: args.pointwiseInitializer,
-        biasInitializer: args.biasInitializer,
-        kernelRegularizer: args.pointwiseRegularizer,
-        biasRegularizer: args.biasRegularizer,
-      },
-      where,
-    );
-    this.activation = this.kb.activation;
-    this.useBias = this.kb.useBias;
   }
 
-  protected override checkInputShape(inputShape: SymbolicShape): void {
-    const channels = this.depthwiseKernel ? this.depthwiseKernel.shape[2]! : null;
-    const where = `SeparableConv2D '${this.name}'`;
-    checkWindowInput(
-      where,
-      inputShape,
-      this.kernelSize,
-      this.strides,
-      this.padding,
-      this.dilationRate,
-      channels,
-    );
+  protected override builtChannels(): number | null {
+    return this.depthwiseKernel ? this.depthwiseKernel.shape[2]! : null;
+  }
+
+  protected override outputChannels(): number {
+    return this.filters;
   }
 
   override build(inputShape: SymbolicShape): void {
@@ -188,12 +143,6 @@ export class SeparableConv2D extends Layer {
     ));
   }
 
-  override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
-    this.checkInputShape(inputShape);
-    const { kernelSize: k, strides, padding, dilationRate } = this;
-    return windowOutputShape(inputShape, k, strides, padding, dilationRate, this.filters);
-  }
-
   override call(inputs: Tensor, _options: CallOptions = {}): Tensor {
     return tidy('SeparableConv2D', () => {
       const x = inputs.dtype === 'float32' ? inputs : cast(inputs, 'float32');
@@ -212,12 +161,8 @@ export class SeparableConv2D extends Layer {
     return {
       ...super.getConfig(),
       filters: this.filters,
-      kernelSize: [...this.kernelSize],
-      strides: [...this.strides],
-      padding: this.padding,
+      ...this.windowConfig(),
       depthMultiplier: this.depthMultiplier,
-      dataFormat: 'channelsLast',
-      dilationRate: [...this.dilationRate],
       depthwiseInitializer: initializerConfig(this.depthwiseInitializer),
       depthwiseRegularizer: serializeRegularizer(this.depthwiseRegularizer),
       ...this.kb.config('pointwise'),

@@ -69,6 +69,8 @@ export abstract class SpatialDropout extends Dropout {
  */
 export class SpatialDropout1D extends SpatialDropout {
   static override readonly className = 'SpatialDropout1D';
+  /** Passes the input's mask on. */
+  override supportsMasking = true;
   constructor(args: SpatialDropoutArgs) {
     super(args, 3);
   }

@@ -81,7 +81,9 @@ export type NodeOverride = (node: Node, inputs: readonly Tensor[]) => Tensor[] |
 
 /**
  * Run the graph on concrete inputs (in the order of `graph.inputs`); returns the outputs in order. The caller
- * scopes memory: intermediate tensors are left to the enclosing scope.
+ * scopes memory: intermediate tensors (and masks) are left to the enclosing scope. Masks flow along the
+ * edges: a layer's output mask ({@link Layer.computeMask}: `Embedding` with `maskZero`, `Masking`, and the
+ * layers that pass one on) is given to the layers reading that output. `options.mask` is the first input's.
  *
  * @internal
  */
@@ -91,17 +93,29 @@ export function runGraph(
   options: CallOptions,
   override?: NodeOverride,
 ): Tensor[] {
+  const { mask: inputMask, ...callOptions } = options;
   const values = new Map<number, Tensor>();
+  const masks = new Map<number, Tensor>();
   for (const [i, t] of graph.inputs.entries()) values.set(t.id, inputs[i]!);
+  const first = graph.inputs[0];
+  if (inputMask && first) masks.set(first.id, inputMask);
   for (const node of graph.nodes) {
     const ins = node.inputs.map((t) => values.get(t.id)!);
-    const outs = override?.(node, ins) ?? node.layer.invoke(ins, options);
+    // A mask reaches single-input layers (merge layers drop masks).
+    const mask = node.inputs.length === 1 ? (masks.get(node.inputs[0]!.id) ?? null) : null;
+    const replaced = override?.(node, ins);
+    const { outputs: outs, mask: outMask } = replaced
+      ? { outputs: replaced, mask: null }
+      : node.layer.invokeMasked(ins, mask ? { ...callOptions, mask } : callOptions, true);
     if (outs.length !== node.outputs.length) {
       throw new Error(
         `layer '${node.layer.name}' returned ${outs.length} outputs, its node expects ${node.outputs.length}`,
       );
     }
-    for (const [i, t] of node.outputs.entries()) values.set(t.id, outs[i]!);
+    for (const [i, t] of node.outputs.entries()) {
+      values.set(t.id, outs[i]!);
+      if (outMask && outs.length === 1) masks.set(t.id, outMask);
+    }
   }
   return graph.outputs.map((t) => values.get(t.id)!);
 }

@@ -1,6 +1,6 @@
 /**
  * Recurrent layers over a whole sequence as single ops (one kernel call per sequence instead of a few
- * dozen per time step). Used by the `LSTM` and `GRU` layers for their standard activations; the layouts of
+ * dozen per time step). Used by the `SimpleRNN`, `LSTM` and `GRU` layers for their standard activations; the layouts of
  * the `packed` result are described at {@link RnnSequenceInfo}.
  *
  * @packageDocumentation
@@ -12,9 +12,11 @@ import {
   gruSequenceGradComposite,
   lstmSequenceComposite,
   lstmSequenceGradComposite,
+  rnnSequenceComposite,
+  rnnSequenceGradComposite,
 } from '../composites/recurrent.js';
 import type { Tensor } from '../engine/tensor.js';
-import { gruSequenceGradRule, lstmSequenceGradRule } from '../grad/recurrent.js';
+import { gruSequenceGradRule, lstmSequenceGradRule, rnnSequenceGradRule } from '../grad/recurrent.js';
 import { fmt, op } from './util.js';
 
 /** Check `xw [batch, time, k·u]`, `recurrentKernel [u, k·u]` (and `recurrentBias` of `k·u` values). */
@@ -185,6 +187,63 @@ export function gruSequenceGrad(
       out,
       run: (b, [d, p, u]) => b.kernels.gruSequenceGrad!(d!, p!, u!, info, out),
       composite: () => gruSequenceGradComposite(dPacked, packed, recurrentKernel, info),
+    });
+  });
+}
+
+/**
+ * SimpleRNN with tanh over a whole sequence. `xw = x·W + b` is `[batch, time, u]`, `recurrentKernel`
+ * `[u, u]`. Returns `packed [batch, time, u]`: `h` of every step, stored at the time the step read.
+ *
+ * @example
+ * ```ts
+ * const h = rnnSequence(xw, recurrentKernel, false);
+ * ```
+ * @internal
+ */
+export function rnnSequence(xw: Tensor, recurrentKernel: Tensor, goBackwards: boolean): Tensor {
+  return op('rnnSequence', () => {
+    const info = sequenceInfo('rnnSequence', 1, xw, recurrentKernel, null, goBackwards, false);
+    const out: TensorInfo = { shape: [info.batch, info.time, info.units], dtype: 'float32' };
+    return runFused({
+      name: 'rnnSequence',
+      kernel: 'rnnSequence',
+      inputs: [xw, recurrentKernel],
+      out,
+      run: (b, [x, u]) => b.kernels.rnnSequence!(x!, u!, info, out),
+      composite: () => rnnSequenceComposite(xw, recurrentKernel, info),
+      grad: rnnSequenceGradRule,
+      attrs: info,
+    });
+  });
+}
+
+/**
+ * Backward pass of {@link rnnSequence}: the pre-activation gradients `[batch, time, u]` given the gradient
+ * of `packed`.
+ *
+ * @example
+ * ```ts
+ * const dz = rnnSequenceGrad(dPacked, packed, recurrentKernel, info);
+ * ```
+ * @internal
+ */
+export function rnnSequenceGrad(
+  dPacked: Tensor,
+  packed: Tensor,
+  recurrentKernel: Tensor,
+  info: RnnSequenceInfo,
+): Tensor {
+  return op('rnnSequenceGrad', () => {
+    checkGrad('rnnSequenceGrad', dPacked, packed, info, 1);
+    const out: TensorInfo = { shape: [info.batch, info.time, info.units], dtype: 'float32' };
+    return runFused({
+      name: 'rnnSequenceGrad',
+      kernel: 'rnnSequenceGrad',
+      inputs: [dPacked, packed, recurrentKernel],
+      out,
+      run: (b, [d, p, u]) => b.kernels.rnnSequenceGrad!(d!, p!, u!, info, out),
+      composite: () => rnnSequenceGradComposite(dPacked, packed, recurrentKernel, info),
     });
   });
 }

@@ -2,13 +2,20 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cpu } from '../../../../backend-cpu/src/index.js';
 import type { Backend } from '../../backend/types.js';
 import * as nr from '../../index.js';
-import { gruSequence, gruSequenceGrad, lstmSequence } from '../../ops/recurrent.js';
+import { gruSequence, gruSequenceGrad, lstmSequence, rnnSequence } from '../../ops/recurrent.js';
 
 /** Deterministic values in [-scale, scale). */
 const values = (n: number, seed: number, scale = 0.8): number[] =>
   Array.from({ length: n }, (_, i) => ((Math.sin(seed * 97 + i * 12.9898) * 43758.5453) % 1) * scale);
 
-const RECURRENT = new Set(['lstmSequence', 'lstmSequenceGrad', 'gruSequence', 'gruSequenceGrad']);
+const RECURRENT = new Set([
+  'lstmSequence',
+  'lstmSequenceGrad',
+  'gruSequence',
+  'gruSequenceGrad',
+  'rnnSequence',
+  'rnnSequenceGrad',
+]);
 
 /** The same backend without its fused recurrent kernels: the layers then run their unrolled loop. */
 function unrolled(b: Backend): Backend {
@@ -24,7 +31,7 @@ function unrolled(b: Backend): Backend {
   });
 }
 
-type Kind = 'lstm' | 'gru' | 'gru-resetAfter';
+type Kind = 'simple-rnn' | 'lstm' | 'gru' | 'gru-resetAfter';
 
 /** Train a small model for 3 Adam steps and return its weights (and the final predictions) as host arrays. */
 async function train(
@@ -36,9 +43,11 @@ async function train(
   nr.seed(42);
   const args = { units: opts.units, returnSequences: opts.returnSequences, goBackwards: opts.goBackwards };
   const rnn =
-    kind === 'lstm'
-      ? nr.layers.lstm({ ...args, inputShape: [opts.time, 3] })
-      : nr.layers.gru({ ...args, resetAfter: kind === 'gru-resetAfter', inputShape: [opts.time, 3] });
+    kind === 'simple-rnn'
+      ? nr.layers.simpleRNN({ ...args, inputShape: [opts.time, 3] })
+      : kind === 'lstm'
+        ? nr.layers.lstm({ ...args, inputShape: [opts.time, 3] })
+        : nr.layers.gru({ ...args, resetAfter: kind === 'gru-resetAfter', inputShape: [opts.time, 3] });
   const model = nr.sequential({
     layers: [rnn, ...(opts.returnSequences ? [nr.layers.flatten()] : []), nr.layers.dense({ units: 2 })],
   });
@@ -59,9 +68,12 @@ const fast = cpu();
 const reference = cpu({ fast: false });
 afterAll(() => fast.shutdown());
 
-describe('fused LSTM/GRU sequence kernels', () => {
+describe('fused SimpleRNN/LSTM/GRU sequence kernels', () => {
   // units 8: the SIMD gate kernels (multiples of 4 units); units 5: the scalar loop
   const cases: [Kind, boolean, boolean, number, number, number][] = [
+    ['simple-rnn', false, false, 4, 6, 5],
+    ['simple-rnn', true, true, 2, 5, 8],
+    ['simple-rnn', false, true, 1, 1, 3],
     ['lstm', false, false, 4, 6, 5],
     ['lstm', false, false, 4, 6, 8],
     ['lstm', true, true, 2, 5, 8],
@@ -104,16 +116,20 @@ describe('fused LSTM/GRU sequence kernels', () => {
     });
     const spied = new Proxy(fast, { get: (t, p) => (p === 'kernels' ? spy : Reflect.get(t, p, t)) });
     await nr.setBackend(spied);
-    const layer = nr.layers.lstm({ units: 4 });
     const x = nr.ones([2, 30, 3]);
-    layer.apply(x).dispose(); // builds
-    calls.length = 0;
-    const { value, grads } = nr.variableGrads(() => nr.sum(layer.apply(x)));
-    nr.dispose([value, Object.values(grads)]);
-    expect(calls.filter((c) => c === 'lstmSequence').length).toBe(1);
-    expect(calls.filter((c) => c === 'lstmSequenceGrad').length).toBe(1);
-    expect(calls.length).toBeLessThan(30); // the unrolled loop runs > 10 kernels per step
-    layer.dispose();
+    for (const [layer, kernel] of [
+      [nr.layers.lstm({ units: 4 }), 'lstmSequence'],
+      [nr.layers.simpleRNN({ units: 4 }), 'rnnSequence'],
+    ] as const) {
+      layer.apply(x).dispose(); // builds
+      calls.length = 0;
+      const { value, grads } = nr.variableGrads(() => nr.sum(layer.apply(x)));
+      nr.dispose([value, Object.values(grads)]);
+      expect(calls.filter((c) => c === kernel).length).toBe(1);
+      expect(calls.filter((c) => c === `${kernel}Grad`).length).toBe(1);
+      expect(calls.length).toBeLessThan(30); // the unrolled loop runs a few kernels per step
+      layer.dispose();
+    }
     x.dispose();
     await nr.setBackend(fast);
   });
@@ -149,6 +165,8 @@ describe('fused LSTM/GRU sequence kernels', () => {
   });
 
   it.each([
+    ['simple-rnn', false, 3],
+    ['simple-rnn', true, 4],
     ['lstm', false, 3],
     ['lstm', true, 4],
     ['gru', true, 3],
@@ -159,7 +177,7 @@ describe('fused LSTM/GRU sequence kernels', () => {
     '%s composite (goBackwards %s, units %i) == kernel: packed h and gradients',
     async (kind, gb, n) => {
       const [batch, time] = [2, 4];
-      const k = kind === 'lstm' ? 4 : 3;
+      const k = kind === 'simple-rnn' ? 1 : kind === 'lstm' ? 4 : 3;
       const host = {
         xw: values(batch * time * k * n, 1),
         u: values(n * k * n, 2),
@@ -174,12 +192,19 @@ describe('fused LSTM/GRU sequence kernels', () => {
         const r = nr.tensor(host.r, [batch, time, n]);
         const f = (x: nr.Tensor, w: nr.Tensor, bias: nr.Tensor): nr.Tensor => {
           const packed =
-            kind === 'lstm'
-              ? lstmSequence(x, w, gb)
-              : gruSequence(x, w, kind === 'gru' ? null : bias, gb, kind === 'gru-resetAfter');
+            kind === 'simple-rnn'
+              ? rnnSequence(x, w, gb)
+              : kind === 'lstm'
+                ? lstmSequence(x, w, gb)
+                : gruSequence(x, w, kind === 'gru' ? null : bias, gb, kind === 'gru-resetAfter');
           return nr.sum(nr.mul(nr.slice(packed, [0, 0, 0], [batch, time, n]), r));
         };
-        const packed = kind === 'lstm' ? lstmSequence(xw, u, gb) : gruSequence(xw, u, null, gb, false);
+        const packed =
+          kind === 'simple-rnn'
+            ? rnnSequence(xw, u, gb)
+            : kind === 'lstm'
+              ? lstmSequence(xw, u, gb)
+              : gruSequence(xw, u, null, gb, false);
         const gs = nr.grads(f)([xw, u, rb]);
         const out = [packed, ...gs].map((t) => Array.from(t.dataSync()));
         nr.dispose([xw, u, rb, r, packed, gs]);

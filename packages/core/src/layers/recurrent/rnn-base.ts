@@ -7,7 +7,7 @@ import {
   type InitializerLike,
   initializerConfig,
 } from '../../initializers/initializers.js';
-import { add } from '../../ops/binary.js';
+import { add, mul, sub } from '../../ops/binary.js';
 import { tensor1d, zeros } from '../../ops/creation.js';
 import { matMul } from '../../ops/matmul.js';
 import { gather, slice, split, stack } from '../../ops/movement.js';
@@ -152,6 +152,12 @@ export abstract class RNNBase extends Layer {
     this.biasRegularizer = getRegularizer(args.biasRegularizer, `${where} biasRegularizer`);
     this.returnSequences = args.returnSequences ?? false;
     this.goBackwards = args.goBackwards ?? false;
+    this.supportsMasking = true;
+  }
+
+  /** A returned sequence keeps the input's mask; the last output has none. */
+  override computeMask(_inputs: Tensor | Tensor[], mask: Tensor | null): Tensor | null {
+    return this.returnSequences ? mask : null;
   }
 
   /** Shape of the bias weight (default `[k*units]`). */
@@ -242,7 +248,11 @@ export abstract class RNNBase extends Layer {
       : [inputShape[0] ?? null, this.units];
   }
 
-  override call(inputs: Tensor, _options: CallOptions = {}): Tensor {
+  /**
+   * Runs the sequence. With a mask (`options.mask`, `[batch, time]`), a masked step leaves the states as
+   * they were and outputs the previous output, as in Keras: padding steps change nothing.
+   */
+  override call(inputs: Tensor, options: CallOptions = {}): Tensor {
     return engine().scoped(this.className, () => {
       const [batch, time, features] = inputs.shape as [number, number, number];
       const n = this.gateCount * this.units;
@@ -250,7 +260,8 @@ export abstract class RNNBase extends Layer {
       let xw = matMul(reshape(x, [batch * time, features]), this.kernel);
       const b = this.inputBias();
       if (b) xw = add(xw, b);
-      const fused = this.fusedSequence(reshape(xw, [batch, time, n]));
+      const keep = options.mask ? this.stepMasks(options.mask, batch, time) : null;
+      const fused = keep ? null : this.fusedSequence(reshape(xw, [batch, time, n]));
       if (fused) return this.outputOf(fused, batch, time);
       const perStep = unstackTime(reshape(xw, [batch, time, n]));
       const step = this.makeStep();
@@ -259,11 +270,25 @@ export abstract class RNNBase extends Layer {
       const outputs: Tensor[] = [];
       for (let i = 0; i < time; i++) {
         const t = this.goBackwards ? time - 1 - i : i;
-        states = step(perStep[t]!, states);
+        const next = step(perStep[t]!, states);
+        const k = keep?.[t];
+        // m·new + (1-m)·old with m in {0, 1}: exactly one of the two.
+        states = k ? next.map((s, j) => add(mul(k.on, s), mul(k.off, states[j]!))) : next;
         if (this.returnSequences) outputs.push(states[0]!);
       }
       return this.returnSequences ? stack(outputs, 1) : states[0]!;
     });
+  }
+
+  /** Per step, the mask as `[batch, 1]` floats (`on`) and its complement (`off`), after checking its shape. */
+  private stepMasks(mask: Tensor, batch: number, time: number): { on: Tensor; off: Tensor }[] {
+    if (mask.shape.length !== 2 || mask.shape[0] !== batch || mask.shape[1] !== time) {
+      throw new Error(
+        `${this.className} '${this.name}': the mask must have shape [${batch}, ${time}] (batch, time), got ${fmtShape(mask.shape)}`,
+      );
+    }
+    const on = unstackTime(reshape(cast(mask, 'float32'), [batch, time, 1]));
+    return on.map((m) => ({ on: m, off: sub(1, m) }));
   }
 
   /** The layer's output from a fused op's `packed` result (`h` is its first block, stored by time). */

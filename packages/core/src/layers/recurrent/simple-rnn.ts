@@ -1,6 +1,8 @@
+import { engine } from '../../engine/engine.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { add } from '../../ops/binary.js';
 import { matMul } from '../../ops/matmul.js';
+import { rnnSequence } from '../../ops/recurrent.js';
 import { checkedLayer } from '../../training/validate-layer.js';
 import { RNNBase, type RNNBaseArgs } from './rnn-base.js';
 
@@ -33,6 +35,14 @@ export class SimpleRNN extends RNNBase {
   protected makeStep(): (xw: Tensor, states: Tensor[]) => Tensor[] {
     const u = this.recurrentKernel;
     return (xw, [h]) => [this.activation(add(xw, matMul(h!, u)))];
+  }
+
+  /** One fused op over the sequence for the standard activation (tanh). */
+  protected override fusedSequence(xw: Tensor): Tensor | null {
+    const k = engine().backend.kernels;
+    if (typeof k.rnnSequence !== 'function' || typeof k.rnnSequenceGrad !== 'function') return null;
+    if (this.activationName !== 'tanh') return null;
+    return rnnSequence(xw, this.recurrentKernel, this.goBackwards);
   }
 }
 

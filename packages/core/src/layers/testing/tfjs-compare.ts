@@ -12,6 +12,26 @@ import type { ModelArtifacts } from '../../io/types.js';
 import type { Layer } from '../layer.js';
 
 /**
+ * What tfjs-layers saves of `model`, in memory.
+ *
+ * @example
+ * ```ts
+ * const back = await nr.loadModel(nr.io.memory(await savedByTfjs(tfModel)));
+ * ```
+ */
+export async function savedByTfjs(model: tfl.LayersModel): Promise<ModelArtifacts> {
+  let saved: ModelArtifacts | null = null;
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      saved = a as ModelArtifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  if (!saved) throw new Error('savedByTfjs: tfjs-layers saved nothing');
+  return saved;
+}
+
+/**
  * Build `ours` on a seeded input of `inputShape` (batch included), give `theirs` the same weights (in Keras
  * order, which both libraries share) and expect equal outputs to `tol` relative to `1 + |theirs|`.
  * Disposes both layers.
@@ -102,14 +122,7 @@ export async function expectModelInterop(
   model.dispose();
 
   const tfModel = tfl.sequential({ layers: theirs });
-  let saved: ModelArtifacts | null = null;
-  await tfModel.save(
-    tf.io.withSaveHandler(async (a) => {
-      saved = a as ModelArtifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  const loaded = await nr.loadModel(nr.io.memory(saved!));
+  const loaded = await nr.loadModel(nr.io.memory(await savedByTfjs(tfModel)));
   await expectSamePredictions(loaded, tfModel, inputShape, tol);
   loaded.dispose();
   tfModel.dispose();

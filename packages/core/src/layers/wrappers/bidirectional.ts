@@ -158,6 +158,12 @@ export class Bidirectional extends Wrapper {
     this.forwardLayer = forward;
     this.backwardLayer = backward;
     this.returnSequences = forward.returnSequences;
+    this.supportsMasking = true; // both directions skip the masked steps
+  }
+
+  /** A returned sequence keeps the input's mask; the last output has none. */
+  override computeMask(_inputs: Tensor | Tensor[], mask: Tensor | null): Tensor | null {
+    return this.returnSequences ? mask : null;
   }
 
   protected override innerLayers(): Layer[] {

@@ -37,6 +37,7 @@ export class TimeDistributed extends Wrapper {
 
   constructor(args: TimeDistributedArgs) {
     super(args);
+    this.supportsMasking = true; // the time axis is kept, so is its mask
     this.layer = toLayer(args?.layer, `TimeDistributed '${this.name}'`);
     // (a layer built before wrapping keeps the weight names it has)
     if (!this.layer.built) this.layer.weightScope = this.name;
@@ -79,7 +80,8 @@ export class TimeDistributed extends Wrapper {
     this.checkInputShape(inputs.shape);
     const [b, t] = inputs.shape as [number, number];
     return tidy('TimeDistributed', () => {
-      const y = this.layer.apply(reshape(inputs, [b * t, ...inputs.shape.slice(2)]), options);
+      const { mask: _mask, ...inner } = options;
+      const y = this.layer.apply(reshape(inputs, [b * t, ...inputs.shape.slice(2)]), inner);
       return reshape(y, [b, t, ...y.shape.slice(1)]);
     });
   }
