@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Re-measures issue 16's figures from the repository root: `node packages/core/test/fuzz/run-measure.mjs
 // [--mutations 3600] [--seed 16] [--only mutations|kills|inputs]` (or `npm run measure:reliability -- ...`).
-//  - mutations: bundles measure-reliability.ts (TypeScript sources, `@neurona/source` condition) and runs it;
+//  - mutations: bundles measure-reliability.ts (TypeScript sources, `@neurona/source` condition) and runs it,
+//    counting a case that never returns as a hang and going on after it in a new process;
 //  - kills: runs the atomic-save kill test and reads its old / new / mixed line;
 //  - inputs: runs the bad-input table with vitest's JSON reporter and sorts every case into clear error
 //    (the test passed), no error (it failed on "no error was thrown") or vague error (it failed otherwise).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,10 +33,59 @@ function vitest(files, extra = []) {
   );
 }
 
+/** Run the bundled mutation measurement from case `from`; resolves with the case it stopped at (or null). */
+function runMutations(out, from, onCase, stallMs) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [out, ...passOn, '--from', String(from)], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NEURONA_TFJS_ORACLE: join(here, 'tfjs-oracle.mjs') },
+    });
+    let started = null;
+    let buffer = '';
+    let timer = null;
+    const watch = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve(started);
+      }, stallMs);
+    };
+    watch();
+    child.stdout.on('data', (d) => {
+      buffer += d;
+      const lines = buffer.split('\n');
+      buffer = lines.pop();
+      for (const line of lines) {
+        const s = /^START (\d+) (.*)$/.exec(line);
+        if (s) {
+          started = { k: +s[1], what: s[2] };
+          watch();
+        }
+        const c = /^CASE (\d+) (\w+) (.*)$/.exec(line);
+        if (c) {
+          started = null;
+          onCase(c[2], c[3]);
+        }
+      }
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (signal === 'SIGKILL') return;
+      if (code !== 0) reject(new Error(`measure-reliability failed (exit ${code})`));
+      else resolve(null);
+    });
+  });
+}
+
 if (!only || only === 'mutations') {
   const out = join(cache, 'measure-reliability.mjs');
+  // NEURONA_MEASURE_ROOT=<a copy of the sources> measures that copy's loader (e.g. before a change), with this
+  // folder's harness files copied into its packages/core/test/fuzz.
+  const srcRoot = process.env.NEURONA_MEASURE_ROOT ?? root;
   await build({
-    entryPoints: [join(here, 'measure-reliability.ts')],
+    entryPoints: [join(srcRoot, 'packages/core/test/fuzz/measure-reliability.ts')],
+    alias: { '@neurona/core': join(srcRoot, 'packages/core/src/index.ts') },
     outfile: out,
     bundle: true,
     platform: 'node',
@@ -54,21 +104,37 @@ if (!only || only === 'mutations') {
     ],
     logLevel: 'warning',
   });
-  const r = spawnSync(process.execPath, [out, ...passOn], {
-    cwd: root,
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, NEURONA_TFJS_ORACLE: join(here, 'tfjs-oracle.mjs') },
-  });
-  process.stdout.write(
-    r.stdout
-      .split('\n')
-      .filter((l) => !l.startsWith('MUTATIONS '))
-      .join('\n'),
-  );
-  if (r.status !== 0) throw new Error(`measure-reliability failed (exit ${r.status})`);
-  summary.mutations = JSON.parse(/^MUTATIONS (.*)$/m.exec(r.stdout)[1]);
+  const order = [
+    'clean',
+    'vague',
+    'ugly',
+    'consistent',
+    'silentlyWrong',
+    'cannotRun',
+    'hang',
+    'leak',
+    'pollution',
+  ];
+  const counts = Object.fromEntries(order.map((o) => [o, 0]));
+  const examples = Object.fromEntries(order.map((o) => [o, []]));
+  const onCase = (outcome, text) => {
+    counts[outcome]++;
+    if (examples[outcome].length < 3) examples[outcome].push(text);
+  };
+  // A case that has not returned after 60 s (the measurement's own hang limit is 5 s) never will: count it
+  // as a hang and go on after it in a new process.
+  let from = 0;
+  for (;;) {
+    const stuck = await runMutations(out, from, onCase, 60_000);
+    if (!stuck) break;
+    onCase('hang', `${stuck.what} -> no answer within 60 s`);
+    from = stuck.k + 1;
+  }
+  const runs = order.reduce((n, o) => n + counts[o], 0);
+  console.log(`mutations: ${runs}`);
+  for (const o of order) console.log(`  ${o.padEnd(14)} ${String(counts[o]).padStart(6)}`);
+  for (const o of order) for (const e of examples[o]) console.log(`  [${o}] ${e}`);
+  summary.mutations = { runs, ...counts };
 }
 
 if (!only || only === 'kills') {
