@@ -43,12 +43,16 @@ export const guides: DefaultTheme.SidebarItem[] = [
       { text: 'Backend matrix', link: '/backend-matrix' },
       { text: 'Training in the browser', link: '/guide/browser' },
       { text: 'Performance', link: '/guide/performance' },
+      { text: 'Reproducibility across backends', link: '/guide/reproducibility' },
       { text: 'Moving to TensorFlow and Keras', link: '/guide/tensorflow-and-keras' },
     ],
   },
   {
     text: 'Try it',
-    items: [{ text: 'XOR playground', link: '/playground' }],
+    items: [
+      { text: 'XOR playground', link: '/playground' },
+      { text: 'MNIST demo', link: '/mnist-demo' },
+    ],
   },
 ];
 

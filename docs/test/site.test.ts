@@ -66,7 +66,14 @@ async function open(path: string): Promise<{ page: Page; problems: string[] }> {
 }
 
 describe.skipIf(missing !== null)('docs site in Chromium', () => {
-  const pages = ['/', ...guidePaths(), '/backend-matrix.html', '/playground.html', '/api/index.html'];
+  const pages = [
+    '/',
+    ...guidePaths(),
+    '/backend-matrix.html',
+    '/playground.html',
+    '/mnist-demo.html',
+    '/api/index.html',
+  ];
 
   it.concurrent.each(pages)('%s opens with no console error or failed request', async (path) => {
     const { page, problems } = await open(path);
@@ -130,6 +137,29 @@ describe.skipIf(missing !== null)('docs site in Chromium', () => {
       mkdirSync(artifactsDir, { recursive: true });
       await page.screenshot({ path: join(artifactsDir, 'playground.png') });
       expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('the embedded MNIST demo trains in its frame and scores the test images', async () => {
+    const { page, problems } = await open('/mnist-demo.html');
+    try {
+      await page.frameLocator('iframe.nr-demo').locator('#train').click();
+      const frame = page.frames().find((f) => f.url().includes('/demos/mnist/'))!;
+      await frame.waitForFunction(
+        () => ['trained', 'error'].includes(document.body.dataset.state ?? ''),
+        null,
+        {
+          timeout: 240_000,
+        },
+      );
+      expect(problems).toEqual([]);
+      // 3,000 images, one epoch of the small CNN: far above chance (0.1) on the 1,000 test images.
+      const accuracy = Number(await frame.locator('#test-accuracy').getAttribute('data-accuracy'));
+      expect(accuracy).toBeGreaterThan(0.8);
+      mkdirSync(artifactsDir, { recursive: true });
+      await page.screenshot({ path: join(artifactsDir, 'mnist-demo.png'), fullPage: true });
     } finally {
       await page.close();
     }

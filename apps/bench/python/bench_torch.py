@@ -55,6 +55,63 @@ class Recurrent(nn.Module):
         return out if self.return_sequences else out[:, -1, :]
 
 
+def batch_norm(channels):
+    # Keras: epsilon 1e-3, momentum 0.999 (PyTorch's momentum is the weight of the new batch: 1 - 0.999).
+    return nn.BatchNorm2d(channels, eps=1e-3, momentum=0.001)
+
+
+def conv(cin, cout, k, stride=1, groups=1):
+    """A bias-free convolution; 3x3 at stride 1 pads 1 ('same'); stride 2 is padded by ZeroPad2d first."""
+    c = nn.Conv2d(cin, cout, k, stride, padding=(k // 2 if stride == 1 else 0), groups=groups, bias=False)
+    glorot(c.weight)
+    return c
+
+
+class InvertedResidual(nn.Module):
+    """One MobileNetV2 block as Keras builds it: expand 1x1, depthwise 3x3, linear project 1x1, maybe + input."""
+
+    def __init__(self, b):
+        super().__init__()
+        cin, hidden, cout, stride = b["inChannels"], b["inChannels"] * b["expansion"], b["filters"], b["stride"]
+        mods = []
+        if b["id"] != 0:
+            mods += [conv(cin, hidden, 1), batch_norm(hidden), nn.ReLU6()]
+        if stride == 2:
+            mods.append(nn.ZeroPad2d((0, 1, 0, 1)))  # Keras: ZeroPadding2D(((0, 1), (0, 1))), then 'valid'
+        mods += [conv(hidden, hidden, 3, stride, groups=hidden), batch_norm(hidden), nn.ReLU6()]
+        mods += [conv(hidden, cout, 1), batch_norm(cout)]
+        self.body = nn.Sequential(*mods)
+        self.residual = stride == 1 and cin == cout
+
+    def forward(self, x):
+        y = self.body(x)
+        return x + y if self.residual else y
+
+
+class MobileNetV2Trunk(nn.Module):
+    """Keras's MobileNetV2 up to the global average pooling, from the architecture apps/bench/src/mobilenet.ts
+    describes (sent in the layer spec); frozen when not trainable (then always in eval mode, as Keras runs a
+    frozen BatchNormalization in inference mode)."""
+
+    def __init__(self, arch, trainable):
+        super().__init__()
+        stem, last_in = arch["stemFilters"], arch["blocks"][-1]["filters"]
+        mods = [nn.ZeroPad2d((0, 1, 0, 1)), conv(3, stem, 3, 2), batch_norm(stem), nn.ReLU6()]
+        mods += [InvertedResidual(b) for b in arch["blocks"]]
+        mods += [conv(last_in, arch["lastFilters"], 1), batch_norm(arch["lastFilters"]), nn.ReLU6()]
+        mods += [nn.AdaptiveAvgPool2d(1), nn.Flatten()]
+        self.body = nn.Sequential(*mods)
+        self.trainable = trainable
+        for p in self.parameters():
+            p.requires_grad_(trainable)
+
+    def train(self, mode=True):
+        return super().train(mode and self.trainable)
+
+    def forward(self, x):
+        return self.body(x)
+
+
 def build_model(w):
     shape = list(w["inputShape"])  # channels-last, as the workload says; the data is made NCHW
     layers = []
@@ -90,6 +147,9 @@ def build_model(w):
             nn.init.uniform_(emb.weight, -0.05, 0.05)
             layers.append(emb)
             features = spec["outputDim"]
+        elif kind == "mobilenetV2":
+            layers.append(MobileNetV2Trunk(spec["architecture"], spec["trainable"]))
+            features = spec["architecture"]["lastFilters"]
         elif kind in ("simpleRNN", "lstm", "gru"):
             n_in = features if features is not None else shape[-1]
             layers.append(Recurrent(kind, n_in, spec["units"], spec.get("returnSequences", False)))
@@ -222,7 +282,13 @@ def main():
         per_example = int(np.prod(w["inputShape"]))
         bytes_per_batch = 4 * w["batchSize"] * (per_example + 1)
     timings = measure(session, bytes_per_batch, spec["timing"])
-    facts = {
+    facts = {}
+    if w["kind"] == "model":
+        # Keras's count: parameters plus the BatchNormalization moving statistics (not num_batches_tracked).
+        m = session.model
+        stats = sum(b.numel() for name, b in m.named_buffers() if name.endswith(("running_mean", "running_var")))
+        facts["weights"] = sum(p.numel() for p in m.parameters()) + stats
+    facts |= {
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
         "blas": blas_library(),

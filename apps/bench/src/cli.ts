@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { BROWSER_COLUMNS, BROWSER_WORKLOADS, type BrowserColumn } from './browser-types.js';
 import { type CellSpec, runCell } from './cell.js';
 import { COLUMN_DESCRIPTIONS, COLUMN_IDS, GPU_WORKLOADS, selectColumns } from './columns.js';
 import type { TimingOptions } from './measure.js';
@@ -88,6 +89,13 @@ Examples:
   npm run bench -- --quick --workload mlp,lstm
   npm run bench -- --workload matmul-512,cnn-small --backend neurona-webgpu,tfjs-webgpu
   npm run bench -- --workload char-lstm --backend neurona-cpu,neurona-wasm,tfjs --mode train
+  npm run bench -- --workload mobilenetv2 --backend neurona-cpu,neurona-wasm,tfjs-wasm,torch-cpu
+  npm run bench -- --browser --quick                 # mlp, cnn-small, lstm in headless Chromium, one page
+
+--browser: one headless Chromium page (/usr/bin/chromium or CHROMIUM_PATH), served cross-origin isolated
+(COOP/COEP) from 127.0.0.1, runs every cell one after the other: Neurona cpu (Web Worker threads), wasm and
+webgpu, tfjs-wasm (its threaded SIMD binary), tfjs-wasm+patch where tfjs-wasm misses a kernel, and tfjs-webgl.
+--backend takes those column ids (or all); --json writes the browser report.
 `;
 
 /**
@@ -117,6 +125,7 @@ export interface CliOptions {
   webgpuAll?: boolean;
   print?: string;
   worker?: string;
+  browser?: boolean;
 }
 
 /**
@@ -161,6 +170,10 @@ export function program(): Command {
       `run the WebGPU columns on every workload (default: only ${GPU_WORKLOADS.join(', ')}; slow on an emulated GPU)`,
     )
     .option('--print <file>', 'print the tables of a report saved with --json, and run nothing')
+    .option(
+      '--browser',
+      `run in headless Chromium instead (${BROWSER_WORKLOADS.join(', ')} by default; columns ${BROWSER_COLUMNS.join(', ')})`,
+    )
     .addOption(new Option('--worker <spec>', 'internal: run one cell and report to the parent').hideHelp())
     .addHelpText('after', HELP_AFTER);
 }
@@ -192,6 +205,51 @@ async function worker(specText: string): Promise<void> {
   process.send(result, () => process.exit(0));
 }
 
+function browserColumns(names: readonly string[]): BrowserColumn[] {
+  if (names.includes('all')) return [...BROWSER_COLUMNS];
+  for (const n of names) {
+    if (!(BROWSER_COLUMNS as readonly string[]).includes(n))
+      throw new Error(
+        `--backend: '${n}' is not a browser column; expected all or ${BROWSER_COLUMNS.join(', ')}`,
+      );
+  }
+  return BROWSER_COLUMNS.filter((c) => names.includes(c));
+}
+
+async function browserMain(o: CliOptions, argv: readonly string[], cmd: Command): Promise<number> {
+  let workloads: string[];
+  let columns: BrowserColumn[];
+  try {
+    workloads = o.workload.includes('all')
+      ? [...BROWSER_WORKLOADS]
+      : selectWorkloads(o.workload, o.quick).map((w) => w.name);
+    columns = browserColumns(o.backend);
+  } catch (e) {
+    cmd.error(`error: ${(e as Error).message}`);
+  }
+  // Loaded here: Node-only tools (esbuild, playwright-core) that the other modes do not need.
+  const { formatBrowserReport, runBrowserBench } = await import('./browser.js');
+  const report = await runBrowserBench({
+    workloads,
+    modes: o.mode,
+    columns,
+    quick: o.quick,
+    seed: o.seed,
+    timing: timingFrom(o),
+    cellTimeoutSeconds: o.cellTimeout ?? 3600,
+    webgpuAll: o.webgpuAll ?? false,
+    onProgress: (line) => process.stderr.write(`${line}\n`),
+  });
+  const command = `npm run bench -- ${argv.slice(2).join(' ')}`;
+  process.stdout.write(`${command}\n${formatBrowserReport(report)}\n`);
+  if (o.json) {
+    const file = resolve(process.env.INIT_CWD ?? process.cwd(), o.json);
+    writeFileSync(file, `${JSON.stringify({ command, ...report }, null, 2)}\n`);
+    process.stderr.write(`wrote ${file}\n`);
+  }
+  return 0;
+}
+
 /**
  * Run the CLI with `argv` (as `process.argv`); resolves to the exit code.
  *
@@ -215,6 +273,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${formatReport(saved)}\n`);
     return 0;
   }
+  if (o.browser) return browserMain(o, argv, cmd);
   let selected: ReturnType<typeof selectWorkloads>;
   let columns: ReturnType<typeof selectColumns>;
   try {

@@ -11,6 +11,8 @@
  *   `2·T·g·(d·u + u·u)`
  * - dense on a sequence `[T, in]` (applied at every step): `2·T·in·out`
  * - embedding: a row lookup, 0 (its gradient is a scatter-add, also 0)
+ * - a MobileNetV2 trunk: its convolutions (stem, expand, depthwise `2·Ho·Wo·9·C`, project, `Conv_1`); frozen, it
+ *   costs its forward pass in training too, and it does not make the next layer's input gradient needed
  *
  * Training, per example: the backward pass of a layer costs twice its forward pass (one product for the
  * weight gradient, one for the gradient of its input, plus for a recurrent layer the gradient through the
@@ -21,6 +23,7 @@
  *
  * Matmul `n x n`: `2·n³` per product; training adds `dA = G·Bᵀ` and `dB = Aᵀ·G`: `6·n³`.
  */
+import { mobilenetV2Flops, mobilenetV2Spec } from './mobilenet.js';
 import type { LayerSpec, ModelWorkload, Workload } from './workloads.js';
 
 /**
@@ -50,6 +53,7 @@ const WEIGHTED: ReadonlySet<LayerSpec['kind']> = new Set([
   'lstm',
   'gru',
   'embedding',
+  'mobilenetV2',
 ]);
 
 /**
@@ -94,6 +98,13 @@ export function layerFlops(layer: LayerSpec, inShape: readonly number[]): LayerF
       return { forward: 0, inputGrad: 0, outShape: [inShape.reduce((a, b) => a * b, 1)] };
     case 'dropout':
       return { forward: 0, inputGrad: 0, outShape: [...inShape] };
+    case 'mobilenetV2': {
+      if (inShape.length !== 3 || inShape[0] !== inShape[1] || inShape[2] !== 3)
+        throw new Error(`${where}: mobilenetV2 expects a square RGB image [side, side, 3]`);
+      const s = mobilenetV2Spec(layer.alpha);
+      const f = mobilenetV2Flops(s, inShape[0]!);
+      return { forward: f.forward, inputGrad: f.stem, outShape: [s.lastFilters] };
+    }
     case 'simpleRNN':
     case 'lstm':
     case 'gru': {
@@ -126,10 +137,14 @@ export function modelFlops(w: Pick<ModelWorkload, 'inputShape' | 'layers'>): {
   for (const layer of w.layers) {
     const f = layerFlops(layer, shape);
     infer += f.forward;
+    shape = f.outShape;
+    if (layer.kind === 'mobilenetV2' && !layer.trainable) {
+      train += f.forward; // frozen: forward only, and nothing before the next layer needs a gradient
+      continue;
+    }
     train += 3 * f.forward;
     if (!seenWeights) train -= f.inputGrad;
     if (WEIGHTED.has(layer.kind)) seenWeights = true;
-    shape = f.outShape;
   }
   return { infer, train };
 }

@@ -21,7 +21,7 @@ import type { TimingOptions } from './measure.js';
 import { measureSimdPeak, type SimdPeak } from './peak.js';
 import { torchAvailability } from './run-torch.js';
 import { oneLine } from './table.js';
-import { batchSizeOf, type Mode, tokensPerSample, unitOf, type Workload } from './workloads.js';
+import { batchSizeOf, type Mode, modesOf, tokensPerSample, unitOf, type Workload } from './workloads.js';
 
 /**
  * What to run.
@@ -225,7 +225,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   }
   const specs: CellSpec[] = [];
   for (const w of o.workloads) {
-    for (const mode of o.modes) {
+    for (const mode of modesOf(w, o.modes)) {
       for (const column of o.columns) {
         specs.push({ workload: w.name, mode, column, quick: o.quick, seed: o.seed, timing: o.timing });
       }
@@ -309,18 +309,18 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     })),
     results,
     ...(peak ? { peak } : {}),
-    comparisons: o.workloads.flatMap((w) => o.modes.map((m) => compareRow(w.name, m, results))),
+    comparisons: o.workloads.flatMap((w) => modesOf(w, o.modes).map((m) => compareRow(w.name, m, results))),
     ...(o.columns.some((c) => columnClass(c) === 'gpu')
       ? {
           gpuComparisons: o.workloads.flatMap((w) =>
-            o.modes.map((m) => compareRow(w.name, m, results, 'gpu')),
+            modesOf(w, o.modes).map((m) => compareRow(w.name, m, results, 'gpu')),
           ),
         }
       : {}),
     ...(o.columns.includes('torch-cpu')
       ? {
           torchComparisons: o.workloads.flatMap((w) =>
-            o.modes.map((m) => compareRow(w.name, m, results, 'torch')),
+            modesOf(w, o.modes).map((m) => compareRow(w.name, m, results, 'torch')),
           ),
         }
       : {}),

@@ -5,10 +5,49 @@
  */
 import * as nr from '@neurona/core';
 import type { Session } from './measure.js';
+import { buildTrunk, mobilenetV2Spec, type TrunkOps } from './mobilenet.js';
 import { matmulSession, modelSession } from './sessions.js';
 import type { LayerSpec, Mode, ModelWorkload, Workload } from './workloads.js';
 
-function layer(spec: LayerSpec): nr.Layer {
+const bnArgs = { epsilon: 1e-3, momentum: 0.999 } as const;
+
+/** The MobileNetV2 trunk in Neurona's functional API (`mobilenet.ts` says which layers). */
+const neuronaTrunkOps: TrunkOps<nr.SymbolicTensor> = {
+  conv: (x, a) => nr.layers.conv2d({ ...a, padding: 'same', useBias: false }).apply(x),
+  depthwise: (x, a) => nr.layers.depthwiseConv2d({ ...a, kernelSize: 3, useBias: false }).apply(x),
+  batchNorm: (x, name) => nr.layers.batchNormalization({ ...bnArgs, name }).apply(x),
+  relu6: (x, name) => nr.layers.reLU({ maxValue: 6, name }).apply(x),
+  pad: (x, name) =>
+    nr.layers
+      .zeroPadding2d({
+        padding: [
+          [0, 1],
+          [0, 1],
+        ],
+        name,
+      })
+      .apply(x),
+  add: (a, b, name) => nr.layers.add({ name }).apply([a, b]),
+  pool: (x, name) => nr.layers.globalAveragePooling2d({ name }).apply(x),
+};
+
+/**
+ * Keras's MobileNetV2 trunk (up to the global average pooling) as a Neurona functional model on
+ * `side x side x 3` images, with fresh (seeded) random weights.
+ *
+ * @example
+ * ```ts
+ * const trunk = neuronaMobileNetV2(1, 224); // 155 layers with its input, 2,257,984 weights
+ * ```
+ */
+export function neuronaMobileNetV2(alpha: number, side: number): nr.LayersModel {
+  const image = nr.input({ shape: [side, side, 3], name: 'input_1' });
+  const features = buildTrunk(mobilenetV2Spec(alpha), image, neuronaTrunkOps);
+  return nr.model({ inputs: image, outputs: features, name: `mobilenetv2_${alpha.toFixed(2)}_${side}` });
+}
+
+/** One layer of a workload; `modelInput` is the model's input shape for the first layer, null for the others. */
+function layer(spec: LayerSpec, modelInput: readonly number[] | null): nr.Layer {
   switch (spec.kind) {
     case 'dense':
       return nr.layers.dense({ units: spec.units, activation: spec.activation });
@@ -41,6 +80,12 @@ function layer(spec: LayerSpec): nr.Layer {
         resetAfter: false,
         returnSequences: spec.returnSequences ?? false,
       });
+    case 'mobilenetV2': {
+      if (!modelInput) throw new Error('bench: a mobilenetV2 trunk must be the first layer of its workload');
+      const trunk = neuronaMobileNetV2(spec.alpha, modelInput[0]!);
+      trunk.trainable = spec.trainable;
+      return trunk;
+    }
   }
 }
 
@@ -55,7 +100,7 @@ function layer(spec: LayerSpec): nr.Layer {
  * ```
  */
 export function neuronaModel(w: ModelWorkload): nr.Sequential {
-  const model = nr.sequential({ layers: w.layers.map(layer) });
+  const model = nr.sequential({ layers: w.layers.map((l, i) => layer(l, i === 0 ? w.inputShape : null)) });
   model.build([null, ...w.inputShape]);
   model.compile({
     optimizer: nr.optimizers.adam({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }),

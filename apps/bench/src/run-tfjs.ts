@@ -1,6 +1,6 @@
 /**
- * Sessions on TensorFlow.js 4.22 (the peers): the same model in tfjs-layers, the same initialisers, Adam
- * with the same hyper-parameters, `model.fit` and `model.predict`.
+ * Sessions on TensorFlow.js 4.22 (the peers) in Node: the column's backend (and patch) around the sessions of
+ * `tfjs-models.ts`.
  *
  * tfjs keeps one global engine and kernel registry per process; the bench runs each peer cell in its
  * own child process, and in-process runs switch backends with `tf.setBackend` and unregister the patch.
@@ -9,12 +9,11 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import { patchCalls, registerWasmPatches } from './conv2d-backprop-filter-patch.js';
 import type { Session } from './measure.js';
-import { matmulSession, modelSession } from './sessions.js';
+import { installChainedOps, tfjsWorkloadSession } from './tfjs-models.js';
 import { loadTfjsWebgpu } from './tfjs-webgpu.js';
-import type { LayerSpec, Mode, ModelWorkload, Workload } from './workloads.js';
+import type { Mode, Workload } from './workloads.js';
 
 /**
  * The peer columns this module runs.
@@ -25,120 +24,6 @@ import type { LayerSpec, Mode, ModelWorkload, Workload } from './workloads.js';
  * ```
  */
 export type PeerColumn = 'tfjs-cpu' | 'tfjs-wasm' | 'tfjs-wasm+patch' | 'tfjs-webgpu';
-
-type TfLayer = Parameters<tfl.Sequential['add']>[0];
-
-/**
- * tfjs-layers' orthogonal initializer (the default for recurrent kernels) calls the chained tensor
- * methods `flatten`, `stridedSlice`, `sign`, `transpose` and `reshape`. The `@tensorflow/tfjs` union
- * package installs them on `Tensor.prototype`; the separate packages we use do not, so we install the
- * few that are needed, each a plain call of the tfjs-core op.
- */
-function installChainedOps(): void {
-  const proto = tf.Tensor.prototype as unknown as Record<string, unknown>;
-  const methods: Record<string, (this: tf.Tensor, ...args: never[]) => tf.Tensor> = {
-    flatten(this: tf.Tensor) {
-      return tf.reshape(this, [this.size]);
-    },
-    stridedSlice(this: tf.Tensor, begin: number[], end: number[], strides: number[]) {
-      return tf.stridedSlice(this, begin, end, strides);
-    },
-    sign(this: tf.Tensor) {
-      return tf.sign(this);
-    },
-    transpose(this: tf.Tensor, perm?: number[]) {
-      return tf.transpose(this, perm);
-    },
-    reshape(this: tf.Tensor, shape: number[]) {
-      return tf.reshape(this, shape);
-    },
-  };
-  for (const [name, f] of Object.entries(methods)) if (typeof proto[name] !== 'function') proto[name] = f;
-}
-
-function tfLayer(spec: LayerSpec, inputShape: number[] | undefined): TfLayer {
-  const first = inputShape ? { inputShape } : {};
-  switch (spec.kind) {
-    case 'dense':
-      return tfl.layers.dense({ ...first, units: spec.units, activation: spec.activation });
-    case 'conv2d':
-      return tfl.layers.conv2d({
-        ...first,
-        filters: spec.filters,
-        kernelSize: spec.kernelSize,
-        padding: spec.padding,
-        activation: spec.activation,
-      });
-    case 'maxPool':
-      return tfl.layers.maxPooling2d({ ...first, poolSize: spec.poolSize });
-    case 'flatten':
-      return tfl.layers.flatten(first);
-    case 'dropout':
-      return tfl.layers.dropout({ ...first, rate: spec.rate });
-    case 'embedding':
-      return tfl.layers.embedding({ ...first, inputDim: spec.inputDim, outputDim: spec.outputDim });
-    case 'simpleRNN':
-      return tfl.layers.simpleRNN({
-        ...first,
-        units: spec.units,
-        returnSequences: spec.returnSequences ?? false,
-      });
-    case 'lstm':
-      return tfl.layers.lstm({
-        ...first,
-        units: spec.units,
-        unitForgetBias: true,
-        returnSequences: spec.returnSequences ?? false,
-      });
-    case 'gru':
-      return tfl.layers.gru({ ...first, units: spec.units, returnSequences: spec.returnSequences ?? false });
-  }
-}
-
-/**
- * The workload's model in tfjs-layers, compiled (Adam, sparse categorical cross-entropy, no metrics).
- *
- * @example
- * ```ts
- * const model = tfjsModel(findWorkload('mlp', false) as ModelWorkload);
- * model.countParams(); // 101770
- * ```
- */
-export function tfjsModel(w: ModelWorkload): tfl.Sequential {
-  const model = tfl.sequential({
-    layers: w.layers.map((l, i) => tfLayer(l, i === 0 ? [...w.inputShape] : undefined)),
-  });
-  model.compile({ optimizer: tf.train.adam(0.001, 0.9, 0.999, 1e-7), loss: 'sparseCategoricalCrossentropy' });
-  return model;
-}
-
-function tfjsWorkloadSession(w: Workload, mode: Mode, seed: number): Session {
-  if (w.kind === 'matmul') {
-    const g = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D)));
-    return matmulSession<tf.Tensor>(w, mode, seed, {
-      matrix: (values, n) => tf.tensor2d(values, [n, n]),
-      product: (a, b) => [tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D)],
-      gradients: (a, b) => tf.tidy(() => g([a, b])),
-      read: (t) => t.data(),
-    });
-  }
-  const model = tfjsModel(w);
-  return modelSession<tf.Tensor>(w, mode, seed, {
-    // Token ids go in as float32 (tfjs-layers' Embedding casts them); labels are float32 class ids, and a
-    // next-token model's labels get tfjs-layers' expected trailing axis of 1: [n, steps, 1].
-    inputs: (values, shape) => tf.tensor(Float32Array.from(values), shape, 'float32'),
-    labels: (values, shape) => tf.tensor(Float32Array.from(values), shape.length > 1 ? [...shape, 1] : shape),
-    fit: async (x, y) => {
-      await model.fit(x, y, { epochs: 1, batchSize: w.batchSize, shuffle: false, verbose: 0 });
-    },
-    predict: async (b) => {
-      const p = model.predict(b, { batchSize: w.batchSize }) as tf.Tensor;
-      await p.data();
-      p.dispose();
-    },
-    dispose: () => model.dispose(),
-  });
-}
 
 /**
  * A peer session plus facts worth reporting (backend, SIMD, threads, patched kernels and their calls).

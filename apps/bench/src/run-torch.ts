@@ -8,7 +8,8 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { CellSpec } from './cell.js';
 import type { Timings } from './measure.js';
-import { findWorkload } from './workloads.js';
+import { mobilenetV2Spec } from './mobilenet.js';
+import { findWorkload, type LayerSpec, type Workload } from './workloads.js';
 
 /** Debian's interpreter first: `python3-torch` installs for it, while a `python3` on PATH may be another one. */
 const PYTHONS = ['/usr/bin/python3', 'python3'];
@@ -94,6 +95,23 @@ export interface TorchTimings extends Timings {
 }
 
 /**
+ * The workload as the Python side reads it: a MobileNetV2 layer carries its whole architecture
+ * (`architecture`: the {@link mobilenetV2Spec} block table), so the script needs no copy of it.
+ *
+ * @example
+ * ```ts
+ * torchWorkload(findWorkload('mobilenetv2-b1', false)); // layers[0].architecture.blocks.length === 17
+ * ```
+ */
+export function torchWorkload(w: Workload): Workload {
+  if (w.kind !== 'model') return w;
+  const layers = w.layers.map((l: LayerSpec) =>
+    l.kind === 'mobilenetV2' ? { ...l, architecture: mobilenetV2Spec(l.alpha) } : l,
+  );
+  return { ...w, layers };
+}
+
+/**
  * Time one cell in PyTorch: the workload definition, mode, seed and timing options go to the Python script on
  * stdin, with as many threads as Neurona's CPU backend uses (the number of cores).
  *
@@ -108,7 +126,7 @@ export function runTorchTimings(spec: CellSpec, threads = os.availableParallelis
   const script = fileURLToPath(new URL('../python/bench_torch.py', import.meta.url));
   if (!existsSync(script)) throw new Error(`torch-cpu: the script ${script} is missing`);
   const input = JSON.stringify({
-    workload: findWorkload(spec.workload, spec.quick),
+    workload: torchWorkload(findWorkload(spec.workload, spec.quick)),
     mode: spec.mode,
     seed: spec.seed,
     timing: spec.timing,

@@ -93,4 +93,17 @@ describe.runIf(hasTorch)('a torch-cpu cell (python3-torch)', () => {
       expect(r.peakRssMiB).toBeGreaterThan(0);
     }
   });
+
+  it('builds the MobileNetV2 of Keras (3,538,984 weights) and fine-tunes its head (quick: 32x32)', async () => {
+    const timing = { ...timingFrom({ workload: [], backend: [], mode: [], quick: true, seed: 1 }), reps: 1 };
+    for (const [workload, mode] of [
+      ['mobilenetv2-b1', 'infer'],
+      ['mobilenetv2-b16', 'train'],
+    ] as const) {
+      const r = await runCell({ workload, mode, column: 'torch-cpu', quick: true, seed: 1, timing }, true);
+      expect(r.status, r.detail).toBe('ok');
+      expect(r.facts?.weights).toBe(3_538_984);
+      expect(r.throughput!.min).toBeGreaterThan(0);
+    }
+  });
 });

@@ -5,7 +5,9 @@
 
 /**
  * One layer of a benchmark model. Kernel initialisers are the Keras defaults on both sides (glorot-uniform
- * kernels, orthogonal recurrent kernels, zero biases, LSTM unit forget bias).
+ * kernels, orthogonal recurrent kernels, zero biases, LSTM unit forget bias). `mobilenetV2` is a whole nested
+ * model: Keras's MobileNetV2 trunk up to its global average pooling (see `mobilenet.ts`), frozen when not
+ * `trainable` (its BatchNormalization layers then use their moving statistics).
  *
  * @example
  * ```ts
@@ -19,7 +21,8 @@ export type LayerSpec =
   | { kind: 'flatten' }
   | { kind: 'dropout'; rate: number }
   | { kind: 'simpleRNN' | 'lstm' | 'gru'; units: number; returnSequences?: boolean }
-  | { kind: 'embedding'; inputDim: number; outputDim: number };
+  | { kind: 'embedding'; inputDim: number; outputDim: number }
+  | { kind: 'mobilenetV2'; alpha: number; trainable: boolean };
 
 /**
  * A classifier trained with Adam (lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7) on sparse
@@ -45,6 +48,8 @@ export interface ModelWorkload {
    * the next token at every position, trained on the mean cross-entropy over every position).
    */
   readonly task?: 'classify' | 'next-token';
+  /** The modes this workload runs in (default both). */
+  readonly modes?: readonly Mode[];
 }
 
 /**
@@ -109,6 +114,7 @@ export const WORKLOAD_GROUPS = [
   'lstm',
   'gru',
   'char-lstm',
+  'mobilenetv2',
 ] as const;
 
 /** Sizes that `--quick` shrinks: batch, sequence length, image side of cnn-large, matmul sizes. */
@@ -120,6 +126,8 @@ interface Scale {
   matmul: readonly number[];
   /** The character model: window length, batch, LSTM units. */
   char: { seqLen: number; batch: number; units: number };
+  /** MobileNetV2: image side, and the larger batch (the other is 1). */
+  mobilenet: { side: number; batch: number };
 }
 
 const FULL: Scale = {
@@ -129,6 +137,7 @@ const FULL: Scale = {
   cifarSide: 32,
   matmul: [256, 512, 1024],
   char: { seqLen: 64, batch: 16, units: 128 },
+  mobilenet: { side: 224, batch: 16 },
 };
 const QUICK: Scale = {
   batch: 8,
@@ -137,6 +146,7 @@ const QUICK: Scale = {
   cifarSide: 16,
   matmul: [32, 64, 128],
   char: { seqLen: 10, batch: 8, units: 32 },
+  mobilenet: { side: 32, batch: 2 },
 };
 
 /**
@@ -169,6 +179,39 @@ function charLstm(s: Scale): ModelWorkload {
       { kind: 'dense', units: v, activation: 'softmax' },
     ],
   };
+}
+
+/**
+ * MobileNetV2 at alpha 1.0 with the ImageNet head (1000 classes, softmax): inference at batch 1 (inference only)
+ * and at the larger batch, where training fine-tunes the head on a frozen trunk (transfer learning).
+ */
+function mobilenets(s: Scale): ModelWorkload[] {
+  const { side, batch } = s.mobilenet;
+  const base = {
+    kind: 'model',
+    inputShape: [side, side, 3],
+    classes: 1000,
+    layers: [
+      { kind: 'mobilenetV2', alpha: 1, trainable: false },
+      { kind: 'dense', units: 1000, activation: 'softmax' },
+    ],
+  } as const;
+  const what = `MobileNetV2 alpha 1.0 (Keras architecture, random weights), ${side}x${side}x3 -> dense 1000 softmax`;
+  return [
+    {
+      ...base,
+      name: 'mobilenetv2-b1',
+      description: `${what}; batch 1, inference only`,
+      batchSize: 1,
+      modes: ['infer'],
+    },
+    {
+      ...base,
+      name: `mobilenetv2-b${FULL.mobilenet.batch}`,
+      description: `${what}; batch ${batch}; train = fine-tune the head (trunk frozen), Adam`,
+      batchSize: batch,
+    },
+  ];
 }
 
 function rnnWorkload(
@@ -275,6 +318,7 @@ export function workloads(quick: boolean): Workload[] {
     rnnWorkload('lstm', 'lstm', 64, s, 'LSTM'),
     rnnWorkload('gru', 'gru', 64, s, 'GRU'),
     charLstm(s),
+    ...mobilenets(s),
   ];
 }
 
@@ -296,7 +340,12 @@ export function selectWorkloads(names: readonly string[], quick: boolean): Workl
       for (const w of all) wanted.add(w.name);
       continue;
     }
-    const hits = all.filter((w) => w.name === name || (name === 'matmul' && w.kind === 'matmul'));
+    const hits = all.filter(
+      (w) =>
+        w.name === name ||
+        (name === 'matmul' && w.kind === 'matmul') ||
+        (name === 'mobilenetv2' && w.name.startsWith('mobilenetv2-')),
+    );
     if (hits.length === 0) {
       throw new Error(
         `--workload: unknown workload '${name}'; expected one of all, ${WORKLOAD_GROUPS.join(', ')}, ` +
@@ -323,6 +372,18 @@ export function findWorkload(name: string, quick: boolean): Workload {
   const w = workloads(quick).find((x) => x.name === name);
   if (!w) throw new Error(`unknown workload '${name}'${quick ? ' (quick)' : ''}`);
   return w;
+}
+
+/**
+ * The modes a workload runs in, among `wanted` (a MobileNetV2 at batch 1 only infers).
+ *
+ * @example
+ * ```ts
+ * modesOf(findWorkload('mobilenetv2-b1', false), ['train', 'infer']); // ['infer']
+ * ```
+ */
+export function modesOf(w: Workload, wanted: readonly Mode[]): Mode[] {
+  return wanted.filter((m) => w.kind !== 'model' || !w.modes || w.modes.includes(m));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { SIDE } from './data.js';
+import { SIDE } from './dataset.js';
 
 /** Darkest to brightest; each pixel is drawn two characters wide so the digit keeps its aspect. */
 const RAMP = ' .:-=+*#%@';

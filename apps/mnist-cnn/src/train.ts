@@ -10,19 +10,13 @@ import {
   loadTrain,
   resolveDataDir,
   SIDE,
-  type Split,
   sliceSplit,
 } from './data.js';
-import { buildModel, DEFAULT_LEARNING_RATE, type ModelName } from './models.js';
-import {
-  accuracyOf,
-  type ConfusionMatrix,
-  confusionMatrix,
-  formatConfusion,
-  formatPerClass,
-  formatSeconds,
-  scorePredictions,
-} from './report.js';
+import { buildModel, compileForTraining, type ModelName } from './models.js';
+import { type ConfusionMatrix, formatConfusion, formatPerClass, formatSeconds } from './report.js';
+import { scoreSplit } from './score.js';
+
+export { scoreSplit } from './score.js';
 
 /**
  * Everything `train` needs; the CLI fills it from its options (see `program.ts` for the defaults).
@@ -79,32 +73,6 @@ export interface TrainResult {
 }
 
 /**
- * Class probabilities of `split` in batches, then the confusion matrix, accuracy and mean cross-entropy.
- *
- * @example
- * ```ts
- * const { accuracy, confusion } = await scoreSplit(model, test);
- * ```
- */
-export async function scoreSplit(
-  model: nr.Sequential,
-  split: Split,
-  batchSize = 256,
-): Promise<{ accuracy: number; loss: number; confusion: ConfusionMatrix }> {
-  const x = nr.tensor(split.images, [split.n, SIDE, SIDE, 1]);
-  try {
-    const probs = model.predict(x, { batchSize });
-    const values = (await probs.data()) as Float32Array;
-    probs.dispose();
-    const { predicted, loss } = scorePredictions(values, split.labels, 10);
-    const confusion = confusionMatrix(split.labels, predicted, 10);
-    return { accuracy: accuracyOf(confusion), loss, confusion };
-  } finally {
-    x.dispose();
-  }
-}
-
-/**
  * Print the test report: accuracy and loss, the per-class table and the confusion matrix.
  *
  * @example
@@ -158,17 +126,9 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   nr.seed(o.seed);
   const model = buildModel(o.model);
   try {
-    const stepsPerEpoch = Math.ceil(fitSplit.n / o.batchSize);
-    const learningRate = o.learningRate ?? DEFAULT_LEARNING_RATE[o.model];
-    const schedule = nr.optimizers.cosineDecay({
-      initialLearningRate: learningRate,
-      decaySteps: Math.max(1, o.epochs * stepsPerEpoch),
-      alpha: 0.05,
-    });
-    model.compile({
-      optimizer: nr.optimizers.adam({ learningRate: schedule }),
-      loss: 'sparseCategoricalCrossentropy',
-      metrics: ['accuracy'],
+    const learningRate = compileForTraining(model, o.model, {
+      steps: o.epochs * Math.ceil(fitSplit.n / o.batchSize),
+      learningRate: o.learningRate,
     });
     log(
       `Model: ${o.model} (${model.countParams().toLocaleString('en-US')} weights) on backend ${o.backend}; ` +

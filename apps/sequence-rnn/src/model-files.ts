@@ -2,23 +2,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as nr from '@neurona/core';
 import { Vocab } from './vocab.js';
+import { parseCharMeta, VOCAB_FORMAT } from './vocab-file.js';
 
-/** Marker in vocab.json, so a wrong file is recognised. */
-const FORMAT = 'neurona-char-vocab/1';
-
-/**
- * What vocab.json holds beside the model: the characters (in id order) and the context length used in
- * training.
- *
- * @example
- * ```ts
- * const meta: CharModelMeta = { chars: ['a', 'b'], seqLen: 64 };
- * ```
- */
-export interface CharModelMeta {
-  chars: readonly string[];
-  seqLen: number;
-}
+export type { CharModelMeta } from './vocab-file.js';
 
 /**
  * Save a character model to `dir`: `model.json` + a weights file (TensorFlow.js LayersModel format, through
@@ -38,21 +24,8 @@ export async function saveCharModel(
   const path = resolve(dir);
   mkdirSync(path, { recursive: true });
   await model.save(`file://${path}`);
-  const meta = { format: FORMAT, chars: vocab.chars, seqLen };
+  const meta = { format: VOCAB_FORMAT, chars: vocab.chars, seqLen };
   writeFileSync(join(path, 'vocab.json'), `${JSON.stringify(meta, null, 1)}\n`);
-}
-
-function parseMeta(json: unknown, file: string): CharModelMeta {
-  const m = json as { format?: unknown; chars?: unknown; seqLen?: unknown } | null;
-  if (!m || m.format !== FORMAT)
-    throw new Error(`${file}: not a character vocabulary (expected format '${FORMAT}')`);
-  if (!Array.isArray(m.chars) || !m.chars.every((c) => typeof c === 'string')) {
-    throw new Error(`${file}: 'chars' must be an array of single characters`);
-  }
-  if (!Number.isInteger(m.seqLen) || (m.seqLen as number) < 1) {
-    throw new Error(`${file}: 'seqLen' must be a positive integer, got ${String(m.seqLen)}`);
-  }
-  return { chars: m.chars as string[], seqLen: m.seqLen as number };
 }
 
 /**
@@ -76,7 +49,7 @@ export async function loadCharModel(
       `--model: cannot read ${file} (${(err as Error).message}); train with --out ${dir} first`,
     );
   }
-  const meta = parseMeta(JSON.parse(text), file);
+  const meta = parseCharMeta(JSON.parse(text), file);
   const vocab = new Vocab(meta.chars);
   const model = await nr.loadModel(`file://${path}`);
   if (!(model instanceof nr.Sequential)) {

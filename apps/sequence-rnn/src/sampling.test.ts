@@ -77,4 +77,44 @@ describe('generate', () => {
     ).rejects.toThrow(/character "z"/);
     model.dispose();
   });
+
+  it('reports each new character as it comes and stops when aborted', async () => {
+    const vocab = Vocab.fromText('abcdefgh ');
+    nr.seed(3);
+    const model = buildCharModel({
+      vocabSize: vocab.size,
+      cell: 'lstm',
+      units: 8,
+      layers: 1,
+      embeddingDim: 4,
+    });
+    const seen: string[][] = [];
+    nr.seed(9);
+    const [full] = await generate(model, vocab, {
+      prompt: 'ab',
+      length: 12,
+      temperatures: [1],
+      context: 6,
+      onChars: (chars) => {
+        seen.push([...chars]);
+      },
+    });
+    expect(seen).toHaveLength(12);
+    expect(seen.map((c) => c[0]).join('')).toBe(full);
+    const stop = new AbortController();
+    let n = 0;
+    nr.seed(9);
+    const [cut] = await generate(model, vocab, {
+      prompt: 'ab',
+      length: 12,
+      temperatures: [1],
+      context: 6,
+      signal: stop.signal,
+      onChars: () => {
+        if (++n === 5) stop.abort();
+      },
+    });
+    expect(cut).toBe(full!.slice(0, 5));
+    model.dispose();
+  });
 });

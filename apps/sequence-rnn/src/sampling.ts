@@ -70,6 +70,10 @@ export interface GenerateOptions {
   context: number;
   /** Random source; default the engine's seeded generator `nr.engine().rng`. */
   rng?: UniformSource;
+  /** Called after each step with the new character of each continuation (to show them as they come). */
+  onChars?: (chars: readonly string[]) => void | Promise<void>;
+  /** Stops generating when aborted; the continuations so far are returned. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -103,7 +107,7 @@ export async function generate(
   const start = Array.from(vocab.encode(options.prompt));
   const seqs = temperatures.map(() => [...start]);
   const k = vocab.size;
-  for (let step = 0; step < length; step++) {
+  for (let step = 0; step < length && !options.signal?.aborted; step++) {
     const window = Math.min(context, seqs[0]!.length);
     const ids = new Int32Array(seqs.length * window);
     seqs.forEach((s, b) => {
@@ -118,6 +122,7 @@ export async function generate(
     seqs.forEach((s, b) => {
       s.push(sampleIndex(p.subarray(b * k, (b + 1) * k), temperatures[b]!, rng));
     });
+    await options.onChars?.(seqs.map((s) => vocab.chars[s[s.length - 1]!]!));
   }
   return seqs.map((s) => vocab.decode(s.slice(start.length)));
 }

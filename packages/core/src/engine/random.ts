@@ -40,6 +40,38 @@ export class Rng {
     this.spareNormal = null;
   }
 
+  /**
+   * The generator's position, to continue the same sequence elsewhere (another thread, a checkpoint) with
+   * {@link Rng.setState}: the four state words and the cached second normal sample (or `null`).
+   */
+  getState(): RngState {
+    return {
+      words: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0],
+      spareNormal: this.spareNormal,
+    };
+  }
+
+  /** Continue from a position given by {@link Rng.getState}. */
+  setState(state: RngState): void {
+    const w = state?.words;
+    const ok =
+      Array.isArray(w) &&
+      w.length === 4 &&
+      w.every((v) => Number.isInteger(v) && v >= 0 && v < 0x100000000) &&
+      w.some((v) => v !== 0);
+    if (!ok) {
+      throw new Error(
+        `Rng.setState: words must be 4 unsigned 32-bit integers, not all 0, got ${JSON.stringify(w)}`,
+      );
+    }
+    const spare = state.spareNormal;
+    if (spare !== null && !Number.isFinite(spare)) {
+      throw new Error(`Rng.setState: spareNormal must be a finite number or null, got ${spare}`);
+    }
+    [this.s0, this.s1, this.s2, this.s3] = w as [number, number, number, number];
+    this.spareNormal = spare;
+  }
+
   /** Next 32-bit unsigned integer. */
   nextUint32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
@@ -90,6 +122,21 @@ export class Rng {
     }
     return a;
   }
+}
+
+/**
+ * A position of an {@link Rng}: four unsigned 32-bit state words and the cached second normal sample.
+ *
+ * @example
+ * ```ts
+ * const state: nr.RngState = new nr.Rng(1).getState();
+ * ```
+ */
+export interface RngState {
+  /** The xoshiro128** state words (unsigned 32-bit integers, not all zero). */
+  readonly words: readonly number[];
+  /** The second sample of the last Box-Muller pair, not yet returned (`null` when none). */
+  readonly spareNormal: number | null;
 }
 
 function rotl(x: number, k: number): number {

@@ -130,8 +130,8 @@ export async function loadModel(source: string | IOHandler, options: LoadOptions
   return model;
 }
 
-/** Set the compiled optimizer's state from the weights of group `'optimizer'`, when the file has them. */
-async function restoreOptimizer(model: LayersModel, a: ModelArtifacts): Promise<void> {
+/** @internal Set the compiled optimizer's state from the weights of group `'optimizer'`, when the file has them. */
+export async function restoreOptimizer(model: LayersModel, a: ModelArtifacts): Promise<void> {
   const opt = model.optimizer;
   const parts = locateWeights(a.weightSpecs).filter((l) => l.spec.group === 'optimizer');
   if (parts.length === 0 || !opt) return;

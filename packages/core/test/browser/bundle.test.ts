@@ -155,6 +155,57 @@ describe('bundling the published packages for the browser', () => {
     }
   }, 240_000);
 
+  it('esbuild defaults: an app that only loads a model keeps the model classes it deserialises', async () => {
+    requireBuild();
+    // The model classes register themselves when their modules run (package.json `sideEffects`): an app
+    // that never names nr.sequential / nr.model must still load a Sequential and a functional model.
+    const { cpu } = await import('../../../backend-cpu/src/index.js');
+    const src = await import('../../src/index.js');
+    await src.setBackend(cpu());
+    src.seed(2);
+    const seq = src.sequential({ layers: [src.layers.dense({ units: 2, inputShape: [2] })] });
+    const inp = src.input({ shape: [2] });
+    const fun = src.model({ inputs: inp, outputs: src.layers.dense({ units: 1 }).apply(inp) as never });
+    const saved = [];
+    for (const m of [seq, fun]) {
+      const h = src.io.memory();
+      await m.save(h);
+      const a = h.artifacts!;
+      const want = Array.from(await (m.predict(src.ones([1, 2])) as InstanceType<typeof src.Tensor>).data());
+      saved.push({
+        topology: a.modelTopology,
+        specs: a.weightSpecs,
+        b64: Buffer.from(a.weightData).toString('base64'),
+        want,
+      });
+      m.dispose();
+    }
+    const app = /* js */ `
+import * as nr from '@neurona/core';
+import { cpu } from '@neurona/backend-cpu';
+await nr.setBackend(cpu());
+for (const s of ${JSON.stringify(saved)}) {
+  const weightData = Uint8Array.from(atob(s.b64), (c) => c.charCodeAt(0)).buffer;
+  const m = await nr.loadModel(nr.io.memory({ modelTopology: s.topology, weightSpecs: s.specs, weightData }));
+  const got = Array.from(await m.predict(nr.ones([1, 2])).data());
+  console.log(JSON.stringify({ className: m.className, got, want: s.want }));
+}`;
+    const { code } = await bundleWithInputs(app);
+    const dir = await mkdtemp(join(tmpdir(), 'neurona-load-only-'));
+    try {
+      await writeFile(join(dir, 'app.mjs'), code);
+      const { stdout } = await run(process.execPath, [join(dir, 'app.mjs')]);
+      const lines = stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { className: string; got: number[]; want: number[] });
+      expect(lines.map((l) => l.className)).toEqual(['Sequential', 'Model']);
+      for (const l of lines) expect(l.got).toEqual(l.want);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('esbuild for Node: the bundle keeps the Node entry (file:// and the progress bar registered)', async () => {
     requireBuild();
     const dir = await mkdtemp(join(tmpdir(), 'neurona-node-bundle-'));
