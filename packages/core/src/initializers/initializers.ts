@@ -344,7 +344,14 @@ export function getInitializer(
         return getInitializer(init.className, where);
     }
   }
-  const make = BY_NAME[init.replace(/_/g, '').toLowerCase()];
+  if (typeof init !== 'string') {
+    throw new Error(
+      `${where}: an initializer must be a name or { className, config }, got ${JSON.stringify(init)}`,
+    );
+  }
+  const key = init.replace(/_/g, '').toLowerCase();
+  // Own keys only: 'constructor' or 'toString' must not resolve to Object.prototype's members.
+  const make = Object.hasOwn(BY_NAME, key) ? BY_NAME[key] : undefined;
   if (!make) {
     throw new Error(`${where}: unknown initializer '${init}' (known: ${Object.keys(BY_NAME).join(', ')})`);
   }

@@ -3,6 +3,7 @@ import { browserIndexedDB } from './browser/indexeddb.js';
 import { browserLocalStorage } from './browser/local-storage.js';
 import { http, type LoadOptions } from './http.js';
 import type { IOHandler, ModelArtifacts, SaveResult } from './types.js';
+import { checkJsonTree } from './validate-json.js';
 
 /**
  * An in-memory handler: `save` keeps a deep copy of the artifacts in `artifacts`; `load` returns a copy.
@@ -16,13 +17,19 @@ import type { IOHandler, ModelArtifacts, SaveResult } from './types.js';
  * ```
  */
 export function memory(initial?: ModelArtifacts): IOHandler & { artifacts: ModelArtifacts | null } {
-  const copy = (a: ModelArtifacts): ModelArtifacts => ({
-    ...a,
-    modelTopology: structuredClone(a.modelTopology),
-    weightSpecs: structuredClone(a.weightSpecs),
-    trainingConfig: structuredClone(a.trainingConfig),
-    weightData: a.weightData.slice(0),
-  });
+  const copy = (a: ModelArtifacts): ModelArtifacts => {
+    // Checked before the (recursive) copy, so hand-made artifacts nested too deeply get a clear error.
+    checkJsonTree(a.modelTopology, 'modelTopology');
+    checkJsonTree(a.weightSpecs, 'weightSpecs');
+    if (a.trainingConfig !== undefined) checkJsonTree(a.trainingConfig, 'trainingConfig');
+    return {
+      ...a,
+      modelTopology: structuredClone(a.modelTopology),
+      weightSpecs: structuredClone(a.weightSpecs),
+      trainingConfig: structuredClone(a.trainingConfig),
+      weightData: a.weightData.slice(0),
+    };
+  };
   const h = {
     artifacts: initial ? copy(initial) : null,
     async save(a: ModelArtifacts): Promise<SaveResult> {

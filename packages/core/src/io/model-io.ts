@@ -6,11 +6,12 @@ import type { Sequential } from '../models/sequential.js';
 import { tensor } from '../ops/creation.js';
 import { resolveHandler } from './handlers.js';
 import type { LoadOptions } from './http.js';
-import { checkLayerClasses } from './layer-classes.js';
-import { type JsonObject, normalizeTopology } from './normalize.js';
+import type { JsonObject } from './normalize.js';
 import { modelFromTopology, toPythonic } from './topology.js';
 import { compileFromTrainingConfig, trainingConfigOf } from './training-config.js';
 import type { IOHandler, JsonValue, ModelArtifacts, SaveOptions, SaveResult, WeightSpec } from './types.js';
+import { validateArtifacts } from './validate.js';
+import { withWeightBudget } from './weight-budget.js';
 import { locateWeights, readWeight } from './weights.js';
 import { assignWeights } from './weights-assign.js';
 
@@ -86,10 +87,12 @@ export async function saveModel(
 /** @internal Rebuild a model (any LayersModel variant: Sequential, functional, nested) from artifacts; frees everything it made if any check fails. */
 export function artifactsToModel(a: ModelArtifacts): LayersModel {
   registerBuiltinLayers();
-  const topo = normalizeTopology(a.modelTopology);
+  const { topology, weightValues } = validateArtifacts(a);
   const root = a.modelTopology.model_config === undefined ? 'modelTopology' : 'modelTopology.model_config';
-  checkLayerClasses(topo, root);
-  const model = modelFromTopology(topo as unknown as JsonObject);
+  // No layer may create more weight values than the file holds (they would all be overwritten anyway).
+  const model = withWeightBudget(weightValues, () =>
+    modelFromTopology(topology as unknown as JsonObject, `${root}.config`),
+  );
   try {
     assignWeights(model, a);
     if (a.trainingConfig !== undefined) compileFromTrainingConfig(model, a.trainingConfig);
@@ -136,7 +139,9 @@ export async function restoreOptimizer(model: LayersModel, a: ModelArtifacts): P
     // TensorFlow.js creates slots on the first update: an untrained optimizer saves only its step count.
     const n = readWeight(a.weightData, parts[0]!)[0]!;
     if (!Number.isInteger(n) || n < 0) {
-      throw new Error(`loadModel: the saved optimizer iteration count must be an integer >= 0, got ${n}`);
+      throw new Error(
+        `loadModel: weightsManifest: the optimizer's iteration count '${parts[0]!.spec.name}' must be a whole number >= 0, got ${n}`,
+      );
     }
     opt.iterations = n;
     return;
@@ -152,7 +157,7 @@ export async function restoreOptimizer(model: LayersModel, a: ModelArtifacts): P
     await opt.setWeights(values);
   } catch (e) {
     throw new Error(
-      `loadModel: the saved optimizer state does not fit the optimizer: ${(e as Error).message}`,
+      `loadModel: weightsManifest: the saved optimizer state (the weights of group 'optimizer') does not fit the optimizer trainingConfig describes: ${(e as Error).message}`,
     );
   } finally {
     for (const v of values) v.dispose();

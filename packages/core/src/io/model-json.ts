@@ -5,7 +5,8 @@
  *
  * @packageDocumentation
  */
-import type { JsonValue, ModelArtifacts, WeightSpec } from './types.js';
+import type { JsonValue, ModelArtifacts } from './types.js';
+import { checkManifestGroups } from './validate-manifest.js';
 
 /**
  * @internal The `model.json` object for `a`, whose weight bytes are stored in the file(s) `paths`.
@@ -34,7 +35,8 @@ export function concatBytes(chunks: readonly Uint8Array[]): ArrayBuffer {
 
 /**
  * @internal Artifacts from a parsed `model.json` (`where` names it in errors): every weight file of every
- * manifest group is read with `read` and concatenated in manifest order.
+ * manifest group is read with `read` and concatenated in manifest order. The manifest is checked first
+ * (`checkManifestGroups`), so a bad entry is named by its path before any weight file is fetched.
  */
 export async function fromModelJson(
   parsed: unknown,
@@ -50,23 +52,17 @@ export async function fromModelJson(
   if (!topology || typeof topology !== 'object' || Array.isArray(topology)) {
     throw new Error(`loadModel: ${where} has no 'modelTopology' object`);
   }
-  if (!Array.isArray(manifest)) throw new Error(`loadModel: ${where} has no 'weightsManifest' array`);
-  const specs: WeightSpec[] = [];
-  const paths: string[] = [];
-  for (const group of manifest) {
-    const g = group as { paths?: unknown; weights?: unknown };
-    if (!Array.isArray(g.paths) || !Array.isArray(g.weights)) {
-      throw new Error(`loadModel: ${where}: each weightsManifest entry needs 'paths' and 'weights' arrays`);
-    }
-    for (const p of g.paths) {
-      if (typeof p !== 'string' || p === '') {
-        throw new Error(`loadModel: ${where}: weight path ${JSON.stringify(p)} is not a file name`);
-      }
-      paths.push(p);
-    }
-    specs.push(...(g.weights as WeightSpec[]));
-  }
-  const chunks = await Promise.all(paths.map(read));
+  const { paths, pathFields, specs } = checkManifestGroups(manifest, where);
+  const chunks = await Promise.all(
+    paths.map((p, i) =>
+      read(p).catch((e: unknown) => {
+        const msg = e instanceof Error ? e.message.replace(/^loadModel: /, '') : String(e);
+        throw new Error(
+          `loadModel: ${where}: ${pathFields[i]} names weight file '${p}', which cannot be read: ${msg}`,
+        );
+      }),
+    ),
+  );
   return {
     modelTopology: topology,
     weightSpecs: specs,

@@ -6,9 +6,24 @@ export type JsonObject = { [key: string]: JsonValue };
 /** @internal Keys Keras 3 writes that carry nothing the model needs (build/compile bookkeeping, class registry names). */
 export const DROPPED = new Set(['module', 'registered_name', 'build_config', 'compile_config']);
 
-/** @internal A readable rendering of a JSON value for error messages (cut short). */
+/** JSON text of `v` down to `depth` levels (deeper parts as `[...]` / `{...}`, long lists cut): never deep recursion. */
+function render(v: JsonValue | undefined, depth: number): string {
+  if (v === undefined) return 'nothing';
+  if (v === null || typeof v !== 'object')
+    return typeof v === 'number' && !Number.isFinite(v) ? String(v) : JSON.stringify(v);
+  if (depth === 0) return Array.isArray(v) ? '[...]' : '{...}';
+  if (Array.isArray(v)) {
+    const items = v.slice(0, 12).map((x) => render(x, depth - 1));
+    return `[${items.join(',')}${v.length > 12 ? ',...' : ''}]`;
+  }
+  const keys = Object.keys(v);
+  const items = keys.slice(0, 12).map((k) => `${JSON.stringify(k)}:${render(v[k], depth - 1)}`);
+  return `{${items.join(',')}${keys.length > 12 ? ',...' : ''}}`;
+}
+
+/** @internal A readable rendering of a JSON value for error messages (cut short, at any nesting depth). */
 export function show(v: JsonValue | undefined): string {
-  const s = v === undefined ? 'nothing' : JSON.stringify(v);
+  const s = render(v, 4);
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 

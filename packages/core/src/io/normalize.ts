@@ -116,6 +116,9 @@ function normalizeLayer(value: JsonValue, path: string, functional: boolean): Ca
     const config = asObject(entry.config, `${path}.config`);
     layer = { class_name: cls, config: normalizeLayerConfig(cls, config, `${path}.config`, normalizeNested) };
   }
+  if (entry.name !== undefined && entry.name !== null && typeof entry.name !== 'string') {
+    throw new Error(`loadModel: ${path}.name must be the layer's name (a string), got ${show(entry.name)}`);
+  }
   const name = typeof entry.name === 'string' ? entry.name : layer.config.name;
   if (typeof name === 'string') layer.name = name;
   if (entry.inbound_nodes !== undefined) {

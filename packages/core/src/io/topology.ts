@@ -117,41 +117,57 @@ const asObject = (v: JsonValue | undefined, what: string): JsonObject => {
   return v;
 };
 
-/** One layer (or nested model) from its `{ class_name, config }` entry; frees what it made on failure. */
-function layerFrom(entry: JsonObject, where: string): Layer {
+/**
+ * An error of a layer or model constructor, given the path of the entry it came from (`loadModel: <path>:
+ * <message>`); JavaScript's own errors (TypeError, RangeError, ...) are thrown as they are, so a bug stays
+ * visible as one.
+ */
+function at(path: string, e: unknown): Error {
+  if (!(e instanceof Error) || e.constructor !== Error) return e as Error;
+  return new Error(`loadModel: ${path}: ${e.message.replace(/^loadModel: /, '')}`);
+}
+
+/**
+ * One layer (or nested model) from its `{ class_name, config }` entry at `path`; frees what it made on
+ * failure. A layer constructor's error is given the entry's path.
+ */
+function layerFrom(entry: JsonObject, path: string): Layer {
   const cls = entry.class_name;
-  if (typeof cls !== 'string') throw new Error(`loadModel: ${where} needs a 'class_name'`);
-  const config = asObject(entry.config, `${where} (${cls}) config`);
-  if (MODEL_CLASSES.includes(cls)) return modelFromTopology({ class_name: cls, config });
+  if (typeof cls !== 'string') throw new Error(`loadModel: ${path}.class_name must be a string`);
+  const config = asObject(entry.config, `${path}.config`);
+  if (MODEL_CLASSES.includes(cls)) return modelFromTopology({ class_name: cls, config }, `${path}.config`);
   const Cls = getLayerClass(cls);
   try {
     return new Cls(fromPythonic(config) as never);
   } catch (e) {
-    throw new Error(`loadModel: ${where} (${cls}): ${(e as Error).message}`);
+    const name = typeof config.name === 'string' ? ` '${config.name}'` : '';
+    throw at(`${path}.config (${cls}${name})`, e);
   }
 }
 
 /**
  * @internal Build a model from a canonical (snake_case) Keras topology: `Sequential`, `Model` / `Functional`
  * (with `inbound_nodes`, `input_layers`, `output_layers`), nested models at any depth. Weights are left as
- * initialised. Throws naming the layer; everything made is freed on failure.
+ * initialised. Throws naming the layer by its path in the file (`path` is the model config's, e.g.
+ * `modelTopology.config`); everything made is freed on failure.
  */
-export function modelFromTopology(topology: JsonObject): LayersModel {
+export function modelFromTopology(topology: JsonObject, path = 'modelTopology.config'): LayersModel {
   const cls = topology.class_name;
-  const config = asObject(topology.config, 'modelTopology.config');
+  const config = asObject(topology.config, path);
   const layerList = config.layers;
-  if (!Array.isArray(layerList)) throw new Error('loadModel: modelTopology.config.layers must be an array');
+  if (!Array.isArray(layerList)) throw new Error(`loadModel: ${path}.layers must be an array`);
   const name = typeof config.name === 'string' ? config.name : undefined;
   const made: Layer[] = [];
   try {
     for (const [i, entry] of layerList.entries()) {
-      const e = asObject(entry, `layer ${i}`);
-      made.push(layerFrom(e, `layer ${i}${typeof e.name === 'string' ? ` '${e.name}'` : ''}`));
+      made.push(layerFrom(asObject(entry, `${path}.layers[${i}]`), `${path}.layers[${i}]`));
     }
     if (cls === 'Sequential') {
-      const model = new (modelClass('Sequential'))({ layers: made, name });
+      const model = sequentialFrom(made, name, path);
       if (!model.built)
-        throw new Error('loadModel: the first layer has no batch_input_shape, so the model cannot be built');
+        throw new Error(
+          `loadModel: ${path}.layers[0].config.batch_input_shape is missing, so the Sequential model cannot be built`,
+        );
       return model;
     }
     if (cls !== 'Model' && cls !== 'Functional') {
@@ -159,8 +175,26 @@ export function modelFromTopology(topology: JsonObject): LayersModel {
         `loadModel: unsupported model class_name ${JSON.stringify(cls)} (expected ${MODEL_CLASSES.join(', ')})`,
       );
     }
-    const { inputs, outputs } = connect(layerList as JsonObject[], made, config);
-    return new (modelClass('Model'))({ inputs, outputs: outputs.length === 1 ? outputs[0] : outputs, name });
+    const { inputs, outputs } = connect(layerList as JsonObject[], made, config, path);
+    let model: LayersModel;
+    try {
+      model = new (modelClass('Model'))({
+        inputs,
+        outputs: outputs.length === 1 ? outputs[0] : outputs,
+        name,
+      });
+    } catch (e) {
+      throw at(path, e);
+    }
+    // Keras saves only the layers of the graph: one off it means the file's connections were changed.
+    const inGraph = new Set(model.layers);
+    const off = made.findIndex((l) => !inGraph.has(l));
+    if (off >= 0) {
+      throw new Error(
+        `loadModel: ${path}.layers[${off}] ('${made[off]!.name}') is on no path from input_layers to output_layers`,
+      );
+    }
+    return model;
   } catch (e) {
     for (const l of made) l.dispose();
     throw e;
@@ -177,21 +211,32 @@ function parseRef(v: JsonValue, where: string): [string, number, number] {
   return [v[0], v[1], v[2]];
 }
 
+/** A Sequential of `layers`; a layer that does not fit its predecessor's output is named with the path. */
+function sequentialFrom(layers: Layer[], name: string | undefined, path: string): LayersModel {
+  try {
+    return new (modelClass('Sequential'))({ layers, name });
+  } catch (e) {
+    throw at(`${path}.layers`, e);
+  }
+}
+
 /**
  * Replay every layer's inbound nodes in the file's order, applying each layer to the symbolic tensors its
  * node names; a node whose inputs do not exist yet waits for a later pass (with the rest of its layer's
- * nodes, so node indices keep the saved order).
+ * nodes, so node indices keep the saved order). Errors name the layer's path under `path` (the model config).
  */
 function connect(
   entries: readonly JsonObject[],
   layers: readonly Layer[],
   config: JsonObject,
+  path: string,
 ): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } {
   const byName = new Map<string, Layer>();
   layers.forEach((l, i) => {
     const saved = entries[i]!.name;
     byName.set(typeof saved === 'string' ? saved : l.name, l);
   });
+  const entry = (i: number) => `${path}.layers[${i}] ('${layers[i]!.name}')`;
   const tensorOf = (ref: [string, number, number], where: string, soft: boolean): SymbolicTensor | null => {
     const [name, nodeIndex, tensorIndex] = ref;
     const l = byName.get(name);
@@ -210,25 +255,35 @@ function connect(
   };
   const pending = entries.map((e, i) => {
     const nodes = e.inbound_nodes ?? [];
-    if (!Array.isArray(nodes))
-      throw new Error(`loadModel: layer '${layers[i]!.name}': inbound_nodes must be a list`);
+    if (!Array.isArray(nodes)) throw new Error(`loadModel: ${entry(i)}.inbound_nodes must be a list`);
     return [...nodes];
   });
+  const made = entries.map(() => 0);
   let progress = true;
   while (progress && pending.some((p) => p.length > 0)) {
     progress = false;
     pending.forEach((queue, i) => {
       const layer = layers[i]!;
       while (queue.length > 0) {
+        const where = `${entry(i)}.inbound_nodes[${made[i]}]`;
         const nodeData = queue[0]!;
         if (!Array.isArray(nodeData))
-          throw new Error(`loadModel: layer '${layer.name}': a node must be a list of tensor references`);
-        const ins = nodeData.map((r) =>
-          tensorOf(parseRef(r, `layer '${layer.name}'`), `layer '${layer.name}'`, true),
-        );
+          throw new Error(`loadModel: ${where} must be a list of tensor references`);
+        const ins = nodeData.map((r) => tensorOf(parseRef(r, where), where, true));
         if (ins.some((t) => t === null)) break;
-        layer.applyMulti(ins as SymbolicTensor[]);
+        try {
+          layer.applyMulti(ins as SymbolicTensor[]);
+        } catch (e) {
+          // A layer of one input given several (a merge layer's class renamed) fails inside its shape code.
+          if (ins.length > 1 && e instanceof TypeError) {
+            throw new Error(
+              `loadModel: ${where}: ${layer.className} '${layer.name}' cannot be applied to the ${ins.length} tensors this node names (${layer.className} takes one input, or the node is wrong)`,
+            );
+          }
+          throw at(where, e);
+        }
         queue.shift();
+        made[i]!++;
         progress = true;
       }
     });
@@ -236,12 +291,12 @@ function connect(
   const stuck = pending.findIndex((p) => p.length > 0);
   if (stuck >= 0)
     throw new Error(
-      `loadModel: layer '${layers[stuck]!.name}': its inputs are never computed (a cycle or a missing layer)`,
+      `loadModel: ${entry(stuck)}.inbound_nodes[${made[stuck]}]: its inputs are never computed (a cycle or a missing layer)`,
     );
   const list = (key: string): SymbolicTensor[] => {
     const v = config[key];
-    if (!Array.isArray(v)) throw new Error(`loadModel: modelTopology.config.${key} must be a list`);
-    return v.map((r) => tensorOf(parseRef(r, key), key, false)!);
+    if (!Array.isArray(v)) throw new Error(`loadModel: ${path}.${key} must be a list`);
+    return v.map((r, j) => tensorOf(parseRef(r, `${path}.${key}[${j}]`), `${path}.${key}[${j}]`, false)!);
   };
   return { inputs: list('input_layers'), outputs: list('output_layers') };
 }

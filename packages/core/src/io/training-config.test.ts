@@ -156,7 +156,7 @@ describe('saving and loading the training config', () => {
     bad.trainingConfig!.optimizer_config = { class_name: 'SGD', config: { learningRate: 0.1, momentum: 0 } };
     const before = nr.memory().numTensors;
     await expect(nr.loadModel(nr.io.memory(bad))).rejects.toThrow(
-      /loadModel: the saved optimizer state does not fit the optimizer: .*expected 1 weights/,
+      /loadModel: weightsManifest: the saved optimizer state \(the weights of group 'optimizer'\) does not fit the optimizer trainingConfig describes: .*expected 1 weights/,
     );
     expect(nr.memory().numTensors).toBe(before);
     plain.dispose();

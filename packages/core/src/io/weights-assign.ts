@@ -8,6 +8,7 @@ import {
   type LocatedWeight,
   locateWeights,
   readWeight,
+  valueDtype,
 } from './weights.js';
 
 /** What weights can be loaded into: a model (Sequential, functional) with named weights in a fixed order. */
@@ -20,7 +21,8 @@ export interface WeightTarget {
 /**
  * Set a model's weights from artifacts, matching by name (cell-scoped recurrent names such as
  * `lstm_1/lstm_cell/kernel` match the layer's `lstm_1/kernel`), dequantizing quantized ones. Weights of
- * group `'optimizer'` are skipped. Every missing weight and shape mismatch is named before anything is set.
+ * group `'optimizer'` are skipped. Every missing weight, weight no layer takes and shape mismatch is named
+ * before anything is set.
  *
  * @example
  * ```ts
@@ -41,14 +43,30 @@ export function assignWeights(model: WeightTarget, a: ModelArtifacts): void {
   if (missing.length) {
     const extra = [...byName.keys()].filter((n) => !weights.some((w) => w.name === n));
     throw new Error(
-      `loadModel: model '${model.name}': weights missing from the file: ${missing.join(', ')}${extra.length ? ` (the file has ${extra.slice(0, 8).join(', ')}${extra.length > 8 ? ', ...' : ''} that no layer takes)` : ''}`,
+      `loadModel: weightsManifest: model '${model.name}' has weights the file does not hold: ${missing.join(', ')}${extra.length ? ` (the file has ${extra.slice(0, 8).join(', ')}${extra.length > 8 ? ', ...' : ''} that no layer takes)` : ''}`,
+    );
+  }
+  // A weight no layer takes means the topology lost a layer (or the files are of two models): refused, as
+  // tfjs-layers refuses it, rather than a model that silently computes something else.
+  const used = new Set(weights.map((w) => byName.get(w.name)!));
+  const unused = located
+    .filter((l) => l.spec.group !== 'optimizer' && !used.has(l))
+    .map((l) => `'${l.spec.name}'`);
+  if (unused.length) {
+    throw new Error(
+      `loadModel: weightsManifest: weight${unused.length > 1 ? 's' : ''} ${unused.slice(0, 8).join(', ')}${unused.length > 8 ? ', ...' : ''} of the file belong${unused.length > 1 ? '' : 's'} to no layer of model '${model.name}' as modelTopology describes it (a layer is missing from the topology, or the weights are another model's)`,
     );
   }
   for (const w of weights) {
     const { spec } = byName.get(w.name)!;
+    if (valueDtype(spec) !== 'float32') {
+      throw new Error(
+        `loadModel: weightsManifest: weight '${w.name}' has dtype '${valueDtype(spec)}' in the file, but the layer's weight is float32`,
+      );
+    }
     if (spec.shape.length !== w.shape.length || spec.shape.some((d, i) => d !== w.shape[i])) {
       throw new Error(
-        `loadModel: weight '${w.name}' has shape [${spec.shape.join(', ')}] in the file, the layer expects [${w.shape.join(', ')}]`,
+        `loadModel: weightsManifest: weight '${w.name}' has shape [${spec.shape.join(', ')}] in the file, but the layer modelTopology describes expects [${w.shape.join(', ')}]`,
       );
     }
   }

@@ -217,7 +217,7 @@ describe('weight decoding', () => {
     const last = a.weightSpecs[a.weightSpecs.length - 1]!;
     const n = qa.weightData.byteLength;
     await expect(nr.loadModel(nr.io.memory(short))).rejects.toThrow(
-      `loadModel: weight '${last.name}' (uint8-quantized float32, shape [${last.shape.join(', ')}]) needs ${last.shape[0]} bytes at offset ${n - last.shape[0]!}, but the weight data has ${n - 1} bytes (the manifest needs ${n}; some weights are quantized).`,
+      `loadModel: weightsManifest: weight '${last.name}' (uint8-quantized float32, shape [${last.shape.join(', ')}]) needs ${last.shape[0]} bytes at offset ${n - last.shape[0]!}, but the weight data has ${n - 1} bytes (the manifest needs ${n}; some weights are quantized).`,
     );
     // Quantized bytes under a manifest without 'quantization': the message says quantization is likely.
     await expect(nr.loadModel(nr.io.memory({ ...a, weightData: qa.weightData }))).rejects.toThrow(
@@ -228,14 +228,14 @@ describe('weight decoding', () => {
       weightSpecs: a.weightSpecs.map((s, i) => (i ? s : { ...s, quantization: { dtype: 'int4' } })),
     };
     await expect(nr.loadModel(nr.io.memory(bad as ModelArtifacts))).rejects.toThrow(
-      `loadModel: weight '${a.weightSpecs[0]!.name}': quantization.dtype must be 'uint8', 'uint16' or 'float16', got "int4"`,
+      `loadModel: weightSpecs[0].quantization.dtype must be one of 'uint8', 'uint16', 'float16', got the string "int4"`,
     );
     const noScale = {
       ...a,
       weightSpecs: a.weightSpecs.map((s) => ({ ...s, quantization: { dtype: 'uint8' } })),
     };
     await expect(nr.loadModel(nr.io.memory(noScale as ModelArtifacts))).rejects.toThrow(
-      /uint8 quantization needs numeric 'min' and 'scale', got min undefined, scale undefined/,
+      "loadModel: weightSpecs[0].quantization.min must be a finite number (uint8 quantization needs 'min' and 'scale'), got nothing",
     );
     expect(nr.memory().numTensors).toBe(before);
     nr.dispose(x);

@@ -42,8 +42,13 @@ function checkQuantization(spec: WeightSpec): WeightQuantization | null {
 /**
  * The dtype a weight's values have once decoded: the spec's `dtype`, or the quantization's `original_dtype`
  * when a writer put the stored type (`uint8`, ...) in `dtype` instead.
+ *
+ * @example
+ * ```ts
+ * valueDtype({ name: 'w', shape: [2], dtype: 'float32', quantization: { dtype: 'uint8', min: 0, scale: 1 } }); // 'float32'
+ * ```
  */
-function valueDtype(spec: WeightSpec): string {
+export function valueDtype(spec: WeightSpec): string {
   const q = spec.quantization;
   const d: string = spec.dtype;
   return q?.original_dtype !== undefined && (d === q.dtype || !PLAIN.includes(d)) ? q.original_dtype : d;
@@ -108,7 +113,7 @@ export function checkWeightBytes(located: readonly LocatedWeight[], byteLength: 
       ? ` The data is 1/${ratio} of the size the manifest expects: were the weights quantized without a 'quantization' entry in the manifest?`
       : '';
   throw new Error(
-    `loadModel: weight '${first.spec.name}' (${storage(first.spec)}, shape [${first.spec.shape.join(', ')}]) needs ${first.bytes} bytes at offset ${first.offset}, but the weight data has ${have} bytes (the manifest needs ${needed}; ${anyQuantized ? 'some weights are quantized' : 'no weight is quantized'}).${hint}`,
+    `loadModel: weightsManifest: weight '${first.spec.name}' (${storage(first.spec)}, shape [${first.spec.shape.join(', ')}]) needs ${first.bytes} bytes at offset ${first.offset}, but the weight data has ${have} bytes (the manifest needs ${needed}; ${anyQuantized ? 'some weights are quantized' : 'no weight is quantized'}).${hint}`,
   );
 }
 

@@ -85,7 +85,10 @@ export function getActivation(
   fn: (x: Tensor) => Tensor;
 } {
   const key = (name ?? 'linear') as string;
-  const resolved = (key in ACTIVATIONS ? key : ALIASES[key]) as ActivationName | undefined;
+  // Own keys only: 'constructor' or 'toString' must not resolve to Object.prototype's members.
+  const resolved = (
+    Object.hasOwn(ACTIVATIONS, key) ? key : Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined
+  ) as ActivationName | undefined;
   if (!resolved) {
     throw new Error(`${where}: unknown activation '${key}' (known: ${Object.keys(ACTIVATIONS).join(', ')})`);
   }

@@ -3,6 +3,7 @@ import { engine } from '../engine/engine.js';
 import type { Frame } from '../engine/hooks.js';
 import { shapesEqual, type Tensor, type Variable } from '../engine/tensor.js';
 import { type ConfigDict, getInitializer, type Initializer } from '../initializers/initializers.js';
+import { chargeWeight } from '../io/weight-budget.js';
 import { add } from '../ops/binary.js';
 import { variable } from '../ops/creation.js';
 import { clone } from '../ops/shape.js';
@@ -366,6 +367,7 @@ export abstract class Layer {
   ): Variable {
     const init = getInitializer(initializer, `${this.className} '${this.name}' weight '${name}'`);
     const fullName = `${this.weightScope ?? this.name}/${name}`;
+    chargeWeight(fullName, shape); // a model being loaded may not create more than its file holds
     const value = engine().scoped(fullName, () => init.apply(shape, 'float32'));
     const v = variable(value, options.trainable ?? true, fullName);
     value.dispose();

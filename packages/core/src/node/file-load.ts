@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
-import type { JsonValue, ModelArtifacts, WeightSpec } from '../io/types.js';
+import type { JsonValue, ModelArtifacts } from '../io/types.js';
+import { checkManifestGroups } from '../io/validate-manifest.js';
 
 /** The model file a `file://` path names: the path itself when it ends in `.json`, else `model.json` in that directory. */
 export async function modelJsonPath(path: string): Promise<string> {
@@ -52,17 +53,12 @@ export async function readModelFiles(path: string): Promise<ModelArtifacts> {
   if (!topology || typeof topology !== 'object' || Array.isArray(topology)) {
     throw new Error(`loadModel: ${jsonPath} has no 'modelTopology' object`);
   }
-  if (!Array.isArray(manifest)) throw new Error(`loadModel: ${jsonPath}: 'weightsManifest' must be an array`);
   const dir = dirname(jsonPath);
-  const specs: WeightSpec[] = [];
+  const { specs } = checkManifestGroups(manifest, jsonPath);
   const chunks: Uint8Array[] = [];
-  for (const [gi, group] of manifest.entries()) {
-    const g = group as { paths?: JsonValue; weights?: JsonValue };
-    if (!Array.isArray(g.paths) || !Array.isArray(g.weights)) {
-      throw new Error(`loadModel: ${jsonPath}: weightsManifest[${gi}] needs 'paths' and 'weights' arrays`);
-    }
-    const names = (g.weights as { name?: JsonValue }[]).map((w) => String(w?.name));
-    for (const [pi, p] of g.paths.entries()) {
+  for (const [gi, group] of (manifest as { paths: JsonValue[]; weights: { name: string }[] }[]).entries()) {
+    const names = group.weights.map((w) => w.name);
+    for (const [pi, p] of group.paths.entries()) {
       const file = shardPath(dir, p, `${jsonPath}: weightsManifest[${gi}].paths[${pi}]`);
       try {
         chunks.push(new Uint8Array(await readFile(file)));
@@ -73,7 +69,6 @@ export async function readModelFiles(path: string): Promise<ModelArtifacts> {
         );
       }
     }
-    specs.push(...(g.weights as unknown as WeightSpec[]));
   }
   const total = chunks.reduce((n, c) => n + c.byteLength, 0);
   const data = new Uint8Array(total);
