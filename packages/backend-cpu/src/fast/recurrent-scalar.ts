@@ -6,15 +6,13 @@
  * @packageDocumentation
  */
 import type { RnnSequenceInfo } from '@neurona/core';
+import { timeOf } from '../kernels/recurrent.js';
 import { UNARY_CODES } from './layout.js';
 import type { Gemm, Ptrs } from './recurrent.js';
 import type { Runtime } from './runtime.js';
 
 const SIGMOID = UNARY_CODES.sigmoid!;
 const TANH = UNARY_CODES.tanh!;
-
-/** Time index read by step `s`. */
-const timeOf = (info: RnnSequenceInfo, s: number): number => (info.goBackwards ? info.time - 1 - s : s);
 
 /**
  * LSTM forward for any unit count (see `fastRecurrent`).

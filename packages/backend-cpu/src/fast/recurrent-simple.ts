@@ -7,14 +7,12 @@
  * @packageDocumentation
  */
 import type { RnnSequenceInfo } from '@neurona/core';
+import { timeOf } from '../kernels/recurrent.js';
 import { UNARY_CODES } from './layout.js';
 import type { Gemm, Ptrs } from './recurrent.js';
 import type { Runtime } from './runtime.js';
 
 const TANH = UNARY_CODES.tanh!;
-
-/** Time index read by step `s`. */
-const timeOf = (info: RnnSequenceInfo, s: number): number => (info.goBackwards ? info.time - 1 - s : s);
 
 /**
  * SimpleRNN forward: `packed [batch, time, u]` (at `ptrs.out`) = tanh(xw_t + h_{t-1}·U) per step.

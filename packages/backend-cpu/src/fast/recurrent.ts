@@ -8,6 +8,7 @@
  * @packageDocumentation
  */
 import type { RnnSequenceInfo } from '@neurona/core';
+import { timeOf } from '../kernels/recurrent.js';
 import { type PrepackedB, prepackB } from './gemm.js';
 import {
   gruBackwardScalar,
@@ -38,9 +39,6 @@ export interface Ptrs {
   /** Output. */
   readonly out: number;
 }
-
-/** Time index read by step `s`. */
-const timeOf = (info: RnnSequenceInfo, s: number): number => (info.goBackwards ? info.time - 1 - s : s);
 
 /**
  * Run the fast kernel `kind` writing its result at `ptrs.out`.

@@ -9,8 +9,16 @@ import type { Input } from './strided.js';
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
-/** Time index read by step `s`. */
-const timeOf = (info: RnnSequenceInfo, s: number): number => (info.goBackwards ? info.time - 1 - s : s);
+/**
+ * Time index read by step `s` of a sequence kernel (the fast kernels use it too).
+ *
+ * @example
+ * ```ts
+ * timeOf({ batch: 1, time: 5, units: 2, goBackwards: true, resetAfter: false }, 0); // 4
+ * ```
+ */
+export const timeOf = (info: RnnSequenceInfo, s: number): number =>
+  info.goBackwards ? info.time - 1 - s : s;
 
 /**
  * LSTM forward: `packed [batch, time, 7u]` = `h, c, i, f, g, o, tanh(c)` per step.
