@@ -6,30 +6,20 @@
  *
  * @packageDocumentation
  */
-import type { Tensor, Variable } from '../engine/tensor.js';
+import type { Tensor } from '../engine/tensor.js';
 import { getActivation } from '../layers/activations.js';
 import { Conv2D } from '../layers/conv2d.js';
 import { Dense } from '../layers/dense.js';
 import type { Layer } from '../layers/layer.js';
-import { RNNBase } from '../layers/recurrent/rnn-base.js';
+import { type RecurrentStep, RNNBase } from '../layers/recurrent/rnn-base.js';
 import type { Node } from '../layers/symbolic.js';
 import type { NodeOverride } from '../models/graph.js';
-import { add, mul, sub } from '../ops/binary.js';
-import { zeros } from '../ops/creation.js';
 import { fusedConv2d } from '../ops/fused.js';
-import { matMul } from '../ops/matmul.js';
-import { slice, stack } from '../ops/movement.js';
-import { cast, reshape } from '../ops/shape.js';
+import { cast } from '../ops/shape.js';
 import type { TraceKind } from './types.js';
 
 /** @internal One time step of a recurrent layer as recorded in the forward pass. */
-export interface StepRecord {
-  readonly t: number;
-  /** `x_t W + b` for this step, `[batch, k*units]` (its gradient is `delta_t`). */
-  readonly xw: Tensor;
-  readonly hPrev: Tensor;
-  readonly h: Tensor;
-}
+export type StepRecord = RecurrentStep;
 
 /** @internal The tensors of one node of the traced forward pass. */
 export interface NodeRecord {
@@ -42,17 +32,6 @@ export interface NodeRecord {
   readonly steps: StepRecord[] | null;
 }
 
-/** What a recurrent layer keeps protected and the trace reads: its weights and its step function. */
-interface RecurrentInternals {
-  readonly kernel: Variable;
-  readonly recurrentKernel: Variable;
-  readonly bias: Variable | null;
-  readonly gateCount: number;
-  readonly stateCount: number;
-  inputBias(): Tensor | null;
-  makeStep(): (xw: Tensor, states: Tensor[]) => Tensor[];
-}
-
 const POOLING = /Pooling[123]D$/;
 
 const float = (x: Tensor): Tensor => (x.dtype === 'float32' ? x : cast(x, 'float32'));
@@ -62,34 +41,9 @@ function activate(name: string, z: Tensor): Tensor {
   return name === 'linear' ? z : getActivation(name as 'linear').fn(z);
 }
 
-/** A recurrent layer's time loop, one recorded step at a time (the layer's own step function). */
+/** A recurrent layer's time loop, one recorded step at a time (the layer's own unrolled loop). */
 function recurrentForward(layer: RNNBase, x: Tensor, mask: Tensor | null, steps: StepRecord[]): Tensor {
-  const r = layer as unknown as RecurrentInternals;
-  const [batch, time, features] = x.shape as [number, number, number];
-  const n = r.gateCount * layer.units;
-  let xw = matMul(reshape(float(x), [batch * time, features]), r.kernel);
-  const b = r.inputBias();
-  if (b) xw = add(xw, b);
-  const xw3 = reshape(xw, [batch, time, n]);
-  const step = r.makeStep();
-  let states: Tensor[] = [];
-  for (let s = 0; s < r.stateCount; s++) states.push(zeros([batch, layer.units]));
-  const outputs: Tensor[] = [];
-  for (let i = 0; i < time; i++) {
-    const t = layer.goBackwards ? time - 1 - i : i;
-    const xwt = reshape(slice(xw3, [0, t, 0], [batch, 1, n]), [batch, n]);
-    const hPrev = states[0]!;
-    const next = step(xwt, states);
-    if (mask) {
-      // As the layer does: a masked step (m = 0) keeps the states, m·new + (1 - m)·old.
-      const on = cast(slice(mask, [0, t], [batch, 1]), 'float32');
-      const off = sub(1, on);
-      states = next.map((s, j) => add(mul(on, s), mul(off, states[j]!)));
-    } else states = next;
-    steps.push({ t, xw: xwt, hPrev, h: states[0]! });
-    if (layer.returnSequences) outputs.push(states[0]!);
-  }
-  return layer.returnSequences ? stack(outputs, 1) : states[0]!;
+  return layer.unrolled(layer.projectInput(x), mask, (step) => steps.push(step));
 }
 
 /** The mask a layer passes on, given the mask reaching it (what `Layer.invokeMasked` computes). */

@@ -65,6 +65,22 @@ export interface RNNBaseArgs extends LayerArgs {
 }
 
 /**
+ * One time step of the unrolled loop, as {@link RNNBase.unrolled} reports it.
+ *
+ * @internal
+ */
+export interface RecurrentStep {
+  /** The time index the step read. */
+  readonly t: number;
+  /** `x_t W + b` for this step, `[batch, k*units]` (its gradient is `delta_t`). */
+  readonly xw: Tensor;
+  /** The output state before the step. */
+  readonly hPrev: Tensor;
+  /** The output state after it (masked steps: unchanged). */
+  readonly h: Tensor;
+}
+
+/**
  * Split `[batch, time, n]` into `time` tensors `[batch, n]` by repeated halving. Each slice's gradient is padded
  * back to the size of the tensor it was cut from, so cutting all steps directly from the full tensor would
  * make the backward pass O(size · time); halving makes it O(size · log time).
@@ -254,30 +270,47 @@ export abstract class RNNBase extends Layer {
    */
   override call(inputs: Tensor, options: CallOptions = {}): Tensor {
     return engine().scoped(this.className, () => {
-      const [batch, time, features] = inputs.shape as [number, number, number];
-      const n = this.gateCount * this.units;
-      const x = inputs.dtype === 'float32' ? inputs : cast(inputs, 'float32');
-      let xw = matMul(reshape(x, [batch * time, features]), this.kernel);
-      const b = this.inputBias();
-      if (b) xw = add(xw, b);
-      const keep = options.mask ? this.stepMasks(options.mask, batch, time) : null;
-      const fused = keep ? null : this.fusedSequence(reshape(xw, [batch, time, n]));
+      const xw = this.projectInput(inputs);
+      const [batch, time] = xw.shape as [number, number];
+      const fused = options.mask ? null : this.fusedSequence(xw);
       if (fused) return this.outputOf(fused, batch, time);
-      const perStep = unstackTime(reshape(xw, [batch, time, n]));
-      const step = this.makeStep();
-      let states: Tensor[] = [];
-      for (let s = 0; s < this.stateCount; s++) states.push(zeros([batch, this.units]));
-      const outputs: Tensor[] = [];
-      for (let i = 0; i < time; i++) {
-        const t = this.goBackwards ? time - 1 - i : i;
-        const next = step(perStep[t]!, states);
-        const k = keep?.[t];
-        // m·new + (1-m)·old with m in {0, 1}: exactly one of the two.
-        states = k ? next.map((s, j) => add(mul(k.on, s), mul(k.off, states[j]!))) : next;
-        if (this.returnSequences) outputs.push(states[0]!);
-      }
-      return this.returnSequences ? stack(outputs, 1) : states[0]!;
+      return this.unrolled(xw, options.mask ?? null);
     });
+  }
+
+  /** @internal The input projection `x·W (+ b)` of every step, `[batch, time, k·units]`. */
+  projectInput(inputs: Tensor): Tensor {
+    const [batch, time, features] = inputs.shape as [number, number, number];
+    const x = inputs.dtype === 'float32' ? inputs : cast(inputs, 'float32');
+    let xw = matMul(reshape(x, [batch * time, features]), this.kernel);
+    const b = this.inputBias();
+    if (b) xw = add(xw, b);
+    return reshape(xw, [batch, time, this.gateCount * this.units]);
+  }
+
+  /**
+   * @internal The unrolled time loop over `xw` (from {@link RNNBase.projectInput}); returns the layer's output.
+   * A masked step keeps the states; `onStep` sees every step (the trace records them).
+   */
+  unrolled(xw: Tensor, mask: Tensor | null, onStep?: (step: RecurrentStep) => void): Tensor {
+    const [batch, time] = xw.shape as [number, number];
+    const keep = mask ? this.stepMasks(mask, batch, time) : null;
+    const perStep = unstackTime(xw);
+    const step = this.makeStep();
+    let states: Tensor[] = [];
+    for (let s = 0; s < this.stateCount; s++) states.push(zeros([batch, this.units]));
+    const outputs: Tensor[] = [];
+    for (let i = 0; i < time; i++) {
+      const t = this.goBackwards ? time - 1 - i : i;
+      const hPrev = states[0]!;
+      const next = step(perStep[t]!, states);
+      const k = keep?.[t];
+      // m·new + (1-m)·old with m in {0, 1}: exactly one of the two.
+      states = k ? next.map((s, j) => add(mul(k.on, s), mul(k.off, states[j]!))) : next;
+      onStep?.({ t, xw: perStep[t]!, hPrev, h: states[0]! });
+      if (this.returnSequences) outputs.push(states[0]!);
+    }
+    return this.returnSequences ? stack(outputs, 1) : states[0]!;
   }
 
   /** Per step, the mask as `[batch, 1]` floats (`on`) and its complement (`off`), after checking its shape. */
