@@ -20,6 +20,7 @@ import type {
   Handle,
   Operand,
   RequiredKernels,
+  SequenceKernelName,
   TensorInfo,
   TypedArray,
 } from '@neurona/core';
@@ -54,16 +55,7 @@ export type { WasmOptions } from './options.js';
  * The fused kernels this backend runs natively; the recurrent sequence kernels and the fused training kernels (in-place optimizer step, sparse softmax cross-entropy)
  * and the depthwise convolution's gradients run core's composites.
  */
-type NativeFused = Omit<
-  FusedKernels,
-  | 'lstmSequence'
-  | 'lstmSequenceGrad'
-  | 'gruSequence'
-  | 'gruSequenceGrad'
-  | 'rnnSequence'
-  | 'rnnSequenceGrad'
-  | CompositeOnly
->;
+type NativeFused = Omit<FusedKernels, SequenceKernelName | CompositeOnly>;
 
 /**
  * The WASM backend: `readSync` always exists (WebAssembly memory is synchronous), and the kernel table

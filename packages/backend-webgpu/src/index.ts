@@ -19,7 +19,15 @@
  * @module @neurona/backend-webgpu
  * @packageDocumentation
  */
-import type { Backend, FusedKernels, Handle, RequiredKernels, TensorInfo, TypedArray } from '@neurona/core';
+import type {
+  Backend,
+  FusedKernels,
+  Handle,
+  RequiredKernels,
+  SequenceKernelName,
+  TensorInfo,
+  TypedArray,
+} from '@neurona/core';
 import { acquireDevice, type DeviceOptions, hostCores } from './device.js';
 import { binary } from './kernels/binary.js';
 import { cast } from './kernels/cast.js';
@@ -54,16 +62,7 @@ export type { GpuRecord } from './storage.js';
  * (in-place optimizer step, sparse softmax cross-entropy) and the depthwise convolution kernels run core's
  * composites.
  */
-type NativeFused = Omit<
-  FusedKernels,
-  | 'lstmSequence'
-  | 'lstmSequenceGrad'
-  | 'gruSequence'
-  | 'gruSequenceGrad'
-  | 'rnnSequence'
-  | 'rnnSequenceGrad'
-  | CompositeOnly
->;
+type NativeFused = Omit<FusedKernels, SequenceKernelName | CompositeOnly>;
 
 /**
  * The WebGPU backend: every required kernel and the fused kernels of `NativeFused` (the others run core's

@@ -34,6 +34,7 @@ export type {
   ReduceOp,
   RequiredKernels,
   RnnSequenceInfo,
+  SequenceKernelName,
   Shape,
   TensorInfo,
   TypedArray,

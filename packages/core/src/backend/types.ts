@@ -420,6 +420,22 @@ export type KernelName = keyof RequiredKernels | keyof FusedKernels;
 export type Kernels = RequiredKernels & Partial<FusedKernels>;
 
 /**
+ * The fused recurrent sequence kernels, whose layouts {@link RnnSequenceInfo} describes.
+ *
+ * @example
+ * ```ts
+ * type Native = Omit<nr.FusedKernels, nr.SequenceKernelName>; // a backend leaving them to core's composites
+ * ```
+ */
+export type SequenceKernelName =
+  | 'rnnSequence'
+  | 'rnnSequenceGrad'
+  | 'lstmSequence'
+  | 'lstmSequenceGrad'
+  | 'gruSequence'
+  | 'gruSequenceGrad';
+
+/**
  * Live storage held by a backend.
  *
  * @example
