@@ -8,20 +8,12 @@ import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BROWSER_COLUMNS, BROWSER_WORKLOADS, type BrowserColumn } from './browser-types.js';
 import { type CellSpec, runCell } from './cell.js';
+import { integer } from './cli-args.js';
 import { COLUMN_DESCRIPTIONS, COLUMN_IDS, GPU_WORKLOADS, selectColumns } from './columns.js';
 import type { TimingOptions } from './measure.js';
 import { type BenchReport, runBench } from './orchestrate.js';
 import { formatReport } from './table.js';
 import { MODES, type Mode, selectWorkloads, WORKLOAD_GROUPS, workloads } from './workloads.js';
-
-function integer(min: number): (v: string) => number {
-  return (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min)
-      throw new InvalidArgumentError(`expected an integer >= ${min}, got '${v}'`);
-    return n;
-  };
-}
 
 function seconds(v: string): number {
   const n = Number(v);

@@ -5,14 +5,9 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { integer } from './cli-args.js';
 import { formatMemory, type MemoryOptions, runMnistMemory } from './memory.js';
-
-function integer(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected an integer >= 1, got '${v}'`);
-  return n;
-}
 
 /**
  * The command-line program (commander), without running it.
@@ -28,9 +23,9 @@ export function memoryProgram(): Command {
       'Peak resident memory of `npm run mnist` (fit on MNIST with the default model: LeNet, 6 epochs, batch 32) ' +
         'against 1.5x the data set float32 size + 200 MiB (issue 18 part 5).',
     )
-    .option('--epochs <n>', "passes over the training data (default: the app's, 6)", integer)
-    .option('--limit <n>', 'train on the first N training images (default all 60,000)', integer)
-    .option('--test-limit <n>', 'test on the first N test images (default all 10,000)', integer)
+    .option('--epochs <n>', "passes over the training data (default: the app's, 6)", integer(1))
+    .option('--limit <n>', 'train on the first N training images (default all 60,000)', integer(1))
+    .option('--test-limit <n>', 'test on the first N test images (default all 10,000)', integer(1))
     .option('--backend <name>', 'cpu (default), wasm or webgpu')
     .option('--json <file>', 'also write the report to this JSON file')
     .addHelpText(

@@ -8,17 +8,9 @@ import { pathToFileURL } from 'node:url';
 import { cpu } from '@neurona/backend-cpu';
 import * as nr from '@neurona/core';
 import { Command, InvalidArgumentError } from 'commander';
+import { integer } from './cli-args.js';
 import { type ColumnId, NEURONA_PACKAGES } from './columns.js';
 import { formatRepro, REPRO_WORKLOADS, type ReproWorkload, runRepro } from './repro.js';
-
-function integer(min: number): (v: string) => number {
-  return (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min)
-      throw new InvalidArgumentError(`expected an integer >= ${min}, got '${v}'`);
-    return n;
-  };
-}
 
 function oneOf<T extends string>(allowed: readonly T[], what: string): (v: string) => T[] {
   return (v) =>
