@@ -8,6 +8,7 @@ import { wasm } from '@neurona/backend-wasm';
 import { webgpu } from '@neurona/backend-webgpu';
 import * as nr from '@neurona/core';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BrowserCellOutcome, BrowserCellSpec, PageFacts } from './browser-types.js';
@@ -52,7 +53,7 @@ async function prepare(
     return { session, facts, release: () => session.dispose() };
   }
   installChainedOps();
-  const name = spec.column === 'tfjs-webgl' ? 'webgl' : 'wasm';
+  const name = spec.column === 'tfjs-webgl' ? 'webgl' : spec.column === 'tfjs-cpu' ? 'cpu' : 'wasm';
   if (!(await tf.setBackend(name))) throw new Error(`${spec.column}: tf.setBackend('${name}') failed`);
   await tf.ready();
   const patch = spec.column === 'tfjs-wasm+patch' ? registerWasmPatches() : null;

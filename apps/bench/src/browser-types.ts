@@ -17,6 +17,7 @@ export const BROWSER_COLUMNS = [
   'neurona-cpu',
   'neurona-wasm',
   'neurona-webgpu',
+  'tfjs-cpu',
   'tfjs-wasm',
   'tfjs-wasm+patch',
   'tfjs-webgl',
@@ -37,10 +38,10 @@ export type BrowserColumn = (typeof BROWSER_COLUMNS)[number];
  *
  * @example
  * ```ts
- * BROWSER_WORKLOADS; // ['mlp', 'cnn-small', 'lstm']
+ * BROWSER_WORKLOADS; // ['xor', 'mlp', 'cnn-small', 'lstm']
  * ```
  */
-export const BROWSER_WORKLOADS = ['mlp', 'cnn-small', 'lstm'] as const;
+export const BROWSER_WORKLOADS = ['xor', 'mlp', 'cnn-small', 'lstm'] as const;
 
 /**
  * What the Node side asks the page to run.

@@ -50,12 +50,12 @@ describe('the browser report', () => {
 const hasChromium = await requireCapability('chromium', 'the bench --browser test');
 
 describe.runIf(hasChromium)('npm run bench -- --browser (quick, one page, not timed)', () => {
-  it('trains mlp and cnn-small on Neurona cpu/wasm and tfjs wasm/webgl in one cross-origin-isolated page', async () => {
+  it('trains xor, mlp and cnn-small on Neurona cpu/wasm and tfjs cpu/wasm/webgl in one cross-origin-isolated page', async () => {
     const lines: string[] = [];
     const report = await runBrowserBench({
-      workloads: ['mlp', 'cnn-small'],
+      workloads: ['xor', 'mlp', 'cnn-small'],
       modes: ['train'],
-      columns: ['neurona-cpu', 'neurona-wasm', 'tfjs-wasm', 'tfjs-wasm+patch', 'tfjs-webgl'],
+      columns: ['neurona-cpu', 'neurona-wasm', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-wasm+patch', 'tfjs-webgl'],
       quick: true,
       seed: 1,
       timing: { ...timingFrom({ workload: [], backend: [], mode: [], quick: true, seed: 1 }), reps: 1 },
@@ -65,23 +65,32 @@ describe.runIf(hasChromium)('npm run bench -- --browser (quick, one page, not ti
     expect(report.page.crossOriginIsolated).toBe(true);
     const status = report.results.map((r) => `${r.workload} ${r.column} ${r.status}`);
     expect(status).toEqual([
+      'xor neurona-cpu ok',
+      'xor neurona-wasm ok',
+      'xor tfjs-cpu ok',
+      'xor tfjs-wasm ok',
+      'xor tfjs-wasm+patch not-run',
+      'xor tfjs-webgl ok',
       'mlp neurona-cpu ok',
       'mlp neurona-wasm ok',
+      'mlp tfjs-cpu ok',
       'mlp tfjs-wasm ok',
       'mlp tfjs-wasm+patch not-run',
       'mlp tfjs-webgl ok',
       'cnn-small neurona-cpu ok',
       'cnn-small neurona-wasm ok',
+      'cnn-small tfjs-cpu ok',
       // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter; the patched column adds it.
       'cnn-small tfjs-wasm missing-kernel',
       'cnn-small tfjs-wasm+patch ok',
       'cnn-small tfjs-webgl ok',
     ]);
-    expect(lines).toHaveLength(10);
+    expect(lines).toHaveLength(18);
     const facts = (c: string) => report.results.find((r) => r.column === c && r.status === 'ok')?.facts;
     expect(facts('neurona-cpu')).toMatchObject({ backend: 'cpu', workers: 'web-workers' });
     expect(facts('tfjs-wasm')).toMatchObject({ backend: 'wasm', wasmThreadedBinary: true, wasmSimd: true });
     expect(facts('tfjs-webgl')).toMatchObject({ backend: 'webgl' });
+    expect(facts('tfjs-cpu')).toMatchObject({ backend: 'cpu' });
     for (const r of report.results.filter((x) => x.status === 'ok'))
       expect(r.throughput!.min).toBeGreaterThan(0);
     expect(formatBrowserReport(report)).toContain('cross-origin isolated: true');

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --browser` (issue 18 part 4): the mlp, cnn-small and lstm cells in headless Chromium, for
+ * `npm run bench -- --browser` (issue 18 part 4): the xor, mlp, cnn-small and lstm cells in headless Chromium, for
  * Neurona's cpu, wasm and webgpu backends and TensorFlow.js's wasm (its threaded binary: the page is served
  * cross-origin isolated, with COOP/COEP) and webgl backends, all in one page session. The page
  * (`browser-page.ts`) is bundled with esbuild and served from 127.0.0.1; it runs each cell with the timing loop
@@ -72,7 +72,7 @@ export interface BrowserOptions {
   seed: number;
   timing: TimingOptions;
   cellTimeoutSeconds: number;
-  /** Run neurona-webgpu on every workload (default: as the Node bench, only mlp and cnn-small). */
+  /** Run neurona-webgpu on every workload (default: as the Node bench, only xor, mlp and cnn-small). */
   webgpuAll?: boolean;
   /** Chromium to launch (default `CHROMIUM_PATH` or `/usr/bin/chromium`). */
   executablePath?: string;

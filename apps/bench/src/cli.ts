@@ -82,11 +82,12 @@ Examples:
   npm run bench -- --workload matmul-512,cnn-small --backend neurona-webgpu,tfjs-webgpu
   npm run bench -- --workload char-lstm --backend neurona-cpu,neurona-wasm,tfjs --mode train
   npm run bench -- --workload mobilenetv2 --backend neurona-cpu,neurona-wasm,tfjs-wasm,torch-cpu
-  npm run bench -- --browser --quick                 # mlp, cnn-small, lstm in headless Chromium, one page
+  npm run bench -- --browser --quick                 # xor, mlp, cnn-small, lstm in headless Chromium, one page
 
 --browser: one headless Chromium page (/usr/bin/chromium or CHROMIUM_PATH), served cross-origin isolated
 (COOP/COEP) from 127.0.0.1, runs every cell one after the other: Neurona cpu (Web Worker threads), wasm and
-webgpu, tfjs-wasm (its threaded SIMD binary), tfjs-wasm+patch where tfjs-wasm misses a kernel, and tfjs-webgl.
+webgpu, tfjs-cpu, tfjs-wasm (its threaded SIMD binary), tfjs-wasm+patch where tfjs-wasm misses a kernel, and
+tfjs-webgl.
 --backend takes those column ids (or all); --json writes the browser report.
 `;
 

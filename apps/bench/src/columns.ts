@@ -92,7 +92,7 @@ export function columnClass(id: ColumnId): 'cpu' | 'gpu' | 'torch' {
  * GPU_WORKLOADS.includes('cnn-small'); // true
  * ```
  */
-export const GPU_WORKLOADS: readonly string[] = ['matmul-256', 'matmul-512', 'mlp', 'cnn-small'];
+export const GPU_WORKLOADS: readonly string[] = ['matmul-256', 'matmul-512', 'xor', 'mlp', 'cnn-small'];
 
 /**
  * Whether a WebGPU column runs a workload by default: the ones in {@link GPU_WORKLOADS}, and with `--quick`

@@ -45,6 +45,9 @@ describe('FLOP formulas', () => {
     // mlp: 200704 + 2·128·10 = 203264; train 3·203264 − 200704 (no gradient for the data)
     expect(modelFlops({ inputShape: [784], layers: mlpLayers })).toEqual({ infer: 203_264, train: 409_088 });
     expect(workloadFlops(findWorkload('mlp', false), 'train')).toBe(409_088);
+    // xor: 2·2·8 + 2·8·2 = 64; train 3·64 − 32
+    expect(workloadFlops(findWorkload('xor', false), 'infer')).toBe(64);
+    expect(workloadFlops(findWorkload('xor', false), 'train')).toBe(160);
     // cnn-small: 230400 + 2·8·8·5·5·8·16 (409600) + 2·256·10 (5120) = 645120; train 3·645120 − 230400
     expect(workloadFlops(findWorkload('cnn-small', false), 'infer')).toBe(645_120);
     expect(workloadFlops(findWorkload('cnn-small', false), 'train')).toBe(1_704_960);

@@ -107,6 +107,7 @@ export const MODES: readonly Mode[] = ['train', 'infer'];
  */
 export const WORKLOAD_GROUPS = [
   'matmul',
+  'xor',
   'mlp',
   'cnn-small',
   'cnn-large',
@@ -262,6 +263,18 @@ export function workloads(quick: boolean): Workload[] {
   });
   return [
     ...matmuls,
+    {
+      kind: 'model',
+      name: 'xor',
+      description: 'XOR-sized: 2 inputs, dense 8 relu, dense 2 softmax; batch 4 (the four XOR points), Adam',
+      inputShape: [2],
+      batchSize: 4,
+      classes: 2,
+      layers: [
+        { kind: 'dense', units: 8, activation: 'relu' },
+        { kind: 'dense', units: 2, activation: 'softmax' },
+      ],
+    },
     {
       kind: 'model',
       name: 'mlp',

@@ -26,6 +26,24 @@ describe('tensors', () => {
     t.dispose();
   });
 
+  it('copies typed arrays (a later write to the source does not reach the tensor) and converts dtypes', async () => {
+    const f = new Float32Array([1, 2, 3, 4]);
+    const i = new Int32Array([5, 6]);
+    const tf = nr.tensor(f, [2, 2]);
+    const ti = nr.tensor(i);
+    const asInt = nr.tensor(new Float32Array([1.5, -2]), undefined, 'int32');
+    const asFloat = nr.tensor(new Uint8Array([0, 128, 255]), undefined, 'float32');
+    const asBool = nr.tensor(new Float32Array([0, 2, -1]), undefined, 'bool');
+    f[0] = 100;
+    i[1] = 100;
+    expect(Array.from(await tf.data())).toEqual([1, 2, 3, 4]);
+    expect(Array.from(await ti.data())).toEqual([5, 6]);
+    expect(Array.from(await asInt.data())).toEqual([1, -2]);
+    expect(Array.from(await asFloat.data())).toEqual([0, 128, 255]);
+    expect(Array.from(await asBool.data())).toEqual([0, 1, 1]);
+    nr.dispose([tf, ti, asInt, asFloat, asBool]);
+  });
+
   it('rejects ragged input and wrong ranks with clear errors', () => {
     expect(() => nr.tensor([[1, 2], [3]])).toThrow(/ragged.*expected length 2/);
     expect(() => nr.tensor2d([1, 2, 3])).toThrow(/tensor2d: expected a rank-2 value, got shape \[3\]/);
