@@ -4,7 +4,8 @@
 // browser entries of the packages' `dist`, as a user's bundler sees them; build the packages first), the
 // `.html` and `.css` files are copied, all into `apps/<app>/dist-web/`. The server answers on 127.0.0.1 only,
 // with the build folder at `/`, the app's data files at `/data/` and tfjs-backend-wasm's `.wasm` files at
-// `/wasm/` (the wasm backend's `wasmPaths`): nothing is fetched from the network.
+// `/wasm/` (the wasm backend's `wasmPaths`): nothing is fetched from the network. Every answer carries the
+// COOP/COEP headers, so the page is cross-origin isolated and the CPU backend may use its worker threads.
 import { copyFileSync, createReadStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -108,6 +109,10 @@ export function serveWebDemo(app, { port = 0 } = {}) {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'content-length': statSync(file).size,
         'cache-control': 'no-cache',
+        // Cross-origin isolation: the page and its workers may share memory, so the CPU backend trains on its
+        // worker threads (every file is served from here, so requiring CORP of cross-origin files costs nothing).
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-embedder-policy': 'require-corp',
       };
       res.writeHead(200, headers);
       if (req.method === 'HEAD') res.end();

@@ -68,6 +68,11 @@ describe.runIf(chromium)('the MNIST page in Chromium', () => {
     expect(gaps.length, 'frames painted while training').toBeGreaterThan(10);
     expect(Math.max(...gaps), 'longest requestAnimationFrame gap while training (ms)').toBeLessThan(200);
     expect(await page.locator('#backend-in-use').textContent()).toContain('cpu (training in a Web Worker)');
+    // The demo server sends COOP/COEP, so the CPU backend in the training worker may run its threads.
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(await page.locator('#backend-in-use').textContent()).toContain(
+      'cross-origin isolated: the CPU backend',
+    );
     expect(await page.locator('#chart svg polyline').count(), 'loss and accuracy curves').toBeGreaterThan(1);
     const trainedAccuracy = await accuracy(page);
     expect(trainedAccuracy, 'test accuracy on 1,000 images (chance is 0.1)').toBeGreaterThan(0.85);

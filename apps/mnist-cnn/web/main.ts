@@ -75,6 +75,13 @@ function split(prefix: 'train' | 't10k', limit: number): Promise<Split> {
   return s;
 }
 
+/** Whether the page may share memory with workers (COOP/COEP headers), which the CPU backend's threads need. */
+function isolation(): string {
+  return globalThis.crossOriginIsolated
+    ? `cross-origin isolated: the CPU backend uses up to ${navigator.hardwareConcurrency} threads`
+    : 'not cross-origin isolated (no COOP/COEP headers): the CPU backend runs on one thread';
+}
+
 /** Make `name` the page's backend; a model already in memory moves with it (through its saved artifacts). */
 async function useBackend(name: WebBackendName): Promise<void> {
   if (activeBackend === name) return;
@@ -111,7 +118,7 @@ function onProgress(e: nr.FitProgressEvent, epochs: number, steps: number): void
   if (e.kind === 'batchEnd') {
     if (e.batch === 0) {
       el('backend-in-use').textContent =
-        `${e.backend} (training in a Web Worker), ${nr.getBackend().name} (on this page)`;
+        `${e.backend} (training in a Web Worker), ${nr.getBackend().name} (on this page)${e.backend === 'cpu' ? `; ${isolation()}` : ''}`;
     }
     chart.addBatch(e.logs);
     document.body.dataset.batches = String(Number(document.body.dataset.batches ?? 0) + 1);
