@@ -268,6 +268,12 @@ function randomTensor(shape: Shape, dtype: DType, name: string, sample: () => nu
 export function randomUniform(shape: Shape, minval = 0, maxval = 1, dtype: DType = 'float32'): Tensor {
   if (!(maxval > minval)) throw new Error(`randomUniform: maxval (${maxval}) must exceed minval (${minval})`);
   const rng = engine().rng;
+  if (dtype === 'float32' && minval === 0 && maxval === 1) {
+    checkShape(shape, 'randomUniform');
+    const data = new Float32Array(sizeOf(shape));
+    rng.fillUniform(data);
+    return engine().upload(data, { shape: [...shape], dtype });
+  }
   return randomTensor(shape, dtype, 'randomUniform', () =>
     dtype === 'int32'
       ? Math.floor(minval + rng.uniform() * (maxval - minval))
