@@ -2,6 +2,7 @@
 // by name from a worker of the pool (`...Task(descriptor, task, threadId)`).
 
 export { convC1FilterTask, convGradInputTask } from './conv';
+export { depthwiseGradFilterTask, depthwiseGradInputTask, depthwiseTask } from './depthwise';
 export { unaryF32, binaryF32, boolToF32, i32ToF32, f32ToBool } from './elementwise';
 export { gemmPackBTask, gemmSplitKTask, gemmTask, sumPartials } from './gemm';
 export { avgPoolGradTask, avgPoolTask, maxPoolGradTask, maxPoolTask } from './pool';

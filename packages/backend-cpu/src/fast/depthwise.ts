@@ -1,133 +1,152 @@
 /**
- * Depthwise convolution on the fast path: direct loops over data in WebAssembly memory (results are
- * written there too, so the next fast kernel reads them without a copy). Per output pixel, the range of
- * in-bounds taps is computed once, so the inner loops carry no bounds tests; channels are innermost in
- * the image, the filter and the output, so every inner loop walks three contiguous rows. A multiplier of 1
- * (MobileNet's case) has its own loops without the multiplier index.
+ * Depthwise convolution on the fast path: the WebAssembly SIMD kernels of assembly/depthwise.ts (vectors
+ * over channels, which are innermost in NHWC), split by rows over the worker pool. Forward and input
+ * gradient write disjoint rows; the filter gradient sums one partial block per task, in task order, and
+ * the tasks depend only on the shape, so the result is the same on any number of threads.
  *
  * @packageDocumentation
  */
 import type { Conv2DInfo } from '@neurona/core';
+import { type Parallelism, withThreads } from './gemm.js';
+import { DEPTHWISE, MEMORY, type TaskName } from './layout.js';
+import type { Runtime } from './runtime.js';
 
-/** First tap index `k >= 0` with `start + k * step >= 0`, and the end of the taps inside `[0, size)`. */
-function tapRange(start: number, step: number, taps: number, size: number): [number, number] {
-  const first = start >= 0 ? 0 : Math.ceil(-start / step);
-  const end = start >= size ? 0 : Math.min(taps, Math.ceil((size - start) / step));
-  return [Math.min(first, end), end];
+/** Tasks per thread of a parallel forward or input-gradient job (small tasks balance a preempted thread). */
+const TASKS_PER_THREAD = 8;
+/** Partial blocks of a filter gradient (at most; fixed, so the sum does not depend on the threads). */
+const FILTER_TASKS = 16;
+
+/** Write the descriptor: operands `a`, `b`, result `out`, `rows` per task of `totalRows`. */
+function writeDescriptor(
+  rt: Runtime,
+  info: Conv2DInfo,
+  a: number,
+  b: number,
+  out: number,
+  rows: number,
+  totalRows: number,
+): void {
+  const w = rt.heap.i32();
+  const d = MEMORY.DEPTHWISE >> 2;
+  w[d + DEPTHWISE.A] = a;
+  w[d + DEPTHWISE.B] = b;
+  w[d + DEPTHWISE.OUT] = out;
+  w[d + DEPTHWISE.H] = info.inHeight;
+  w[d + DEPTHWISE.W] = info.inWidth;
+  w[d + DEPTHWISE.C] = info.inChannels;
+  w[d + DEPTHWISE.M] = info.outChannels / info.inChannels;
+  w[d + DEPTHWISE.OUT_H] = info.outHeight;
+  w[d + DEPTHWISE.OUT_W] = info.outWidth;
+  w[d + DEPTHWISE.FH] = info.filterHeight;
+  w[d + DEPTHWISE.FW] = info.filterWidth;
+  w[d + DEPTHWISE.SH] = info.strideHeight;
+  w[d + DEPTHWISE.SW] = info.strideWidth;
+  w[d + DEPTHWISE.DH] = info.dilationHeight;
+  w[d + DEPTHWISE.DW] = info.dilationWidth;
+  w[d + DEPTHWISE.PAD_TOP] = info.padTop;
+  w[d + DEPTHWISE.PAD_LEFT] = info.padLeft;
+  w[d + DEPTHWISE.ROWS] = rows;
+  w[d + DEPTHWISE.TOTAL_ROWS] = totalRows;
+}
+
+/** Multiply-adds of one pass (every tap of every output, padding included). */
+function macsOf(info: Conv2DInfo): number {
+  return (
+    info.batch * info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.outChannels
+  );
+}
+
+/** Run `task` over `totalRows` rows, split into a few tasks per thread when parallel. */
+function runRows(
+  rt: Runtime,
+  p: Parallelism,
+  kind: string,
+  task: TaskName,
+  info: Conv2DInfo,
+  operands: readonly [a: number, b: number, out: number],
+  totalRows: number,
+): void {
+  withThreads(rt, p, kind, macsOf(info), (threads) => {
+    const tasks = Math.min(totalRows, threads > 1 ? threads * TASKS_PER_THREAD : 1);
+    const rows = Math.ceil(totalRows / tasks);
+    writeDescriptor(rt, info, ...operands, rows, totalRows);
+    rt.run(task, MEMORY.DEPTHWISE, Math.ceil(totalRows / rows), threads);
+  });
 }
 
 /**
- * Call `fn(xPixel, tap, yPixel)` for every in-bounds tap, in output-pixel order; offsets are in floats:
- * `xPixel` of `x[n, ih, iw, 0]`, `tap` of `filter[r, s, 0, 0]`, `yPixel` of `y[n, oh, ow, 0]`.
- */
-function sweep(info: Conv2DInfo, fn: (xPixel: number, tap: number, yPixel: number) => void): void {
-  const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: D } = info;
-  const { filterHeight: fh, filterWidth: fw, dilationHeight: dh, dilationWidth: dw } = info;
-  for (let n = 0; n < info.batch; n++) {
-    for (let oh = 0; oh < OH; oh++) {
-      const ih0 = oh * info.strideHeight - info.padTop;
-      const [r0, r1] = tapRange(ih0, dh, fh, H);
-      for (let ow = 0; ow < OW; ow++) {
-        const iw0 = ow * info.strideWidth - info.padLeft;
-        const [s0, s1] = tapRange(iw0, dw, fw, W);
-        const yPixel = ((n * OH + oh) * OW + ow) * D;
-        for (let r = r0; r < r1; r++) {
-          const row = (n * H + ih0 + r * dh) * W;
-          for (let s = s0; s < s1; s++) fn((row + iw0 + s * dw) * C, (r * fw + s) * D, yPixel);
-        }
-      }
-    }
-  }
-}
-
-/**
- * Forward: `y` (zeroed by the caller) `+=` each tap's `x` pixel times its filter row.
+ * Forward: image at `x` `[N, H, W, C]`, filter at `f` `[fh, fw, C, M]`, result `[N, outH, outW, C * M]`
+ * written at `y` (every element, no zeroing needed).
  *
  * @example
  * ```ts
- * fastDepthwiseConv2d(x, filter, y, info);
+ * fastDepthwiseConv2d(rt, x, f, y, info, { threads: 2, threshold: 1 << 19 });
  * ```
  */
 export function fastDepthwiseConv2d(
-  x: Float32Array,
-  f: Float32Array,
-  y: Float32Array,
+  rt: Runtime,
+  x: number,
+  f: number,
+  y: number,
   info: Conv2DInfo,
+  p: Parallelism,
 ): void {
-  const C = info.inChannels;
-  const M = info.outChannels / C;
-  if (M === 1) {
-    sweep(info, (xp, t, yp) => {
-      for (let c = 0; c < C; c++) y[yp + c]! += x[xp + c]! * f[t + c]!;
-    });
-    return;
-  }
-  sweep(info, (xp, t, yp) => {
-    for (let c = 0, k = 0; c < C; c++) {
-      const v = x[xp + c]!;
-      for (let m = 0; m < M; m++, k++) y[yp + k]! += v * f[t + k]!;
-    }
-  });
+  runRows(rt, p, 'depthwise', 'depthwiseTask', info, [x, f, y], info.batch * info.outHeight);
 }
 
 /**
- * Input gradient: `dx` (zeroed by the caller) `+=` for each tap, per channel, the dot product of the `dy`
- * pixel's multiplier block with the filter's.
+ * Input gradient: output gradient at `dy`, filter at `f`, result `[N, H, W, C]` written at `dx`.
  *
  * @example
  * ```ts
- * fastDepthwiseConv2dGradInput(dy, filter, dx, info);
+ * fastDepthwiseConv2dGradInput(rt, dy, f, dx, info, parallelism);
  * ```
  */
 export function fastDepthwiseConv2dGradInput(
-  dy: Float32Array,
-  f: Float32Array,
-  dx: Float32Array,
+  rt: Runtime,
+  dy: number,
+  f: number,
+  dx: number,
   info: Conv2DInfo,
+  p: Parallelism,
 ): void {
-  const C = info.inChannels;
-  const M = info.outChannels / C;
-  if (M === 1) {
-    sweep(info, (xp, t, yp) => {
-      for (let c = 0; c < C; c++) dx[xp + c]! += dy[yp + c]! * f[t + c]!;
-    });
-    return;
-  }
-  sweep(info, (xp, t, yp) => {
-    for (let c = 0, k = 0; c < C; c++) {
-      let acc = 0;
-      for (let m = 0; m < M; m++, k++) acc += dy[yp + k]! * f[t + k]!;
-      dx[xp + c]! += acc;
-    }
-  });
+  const task = 'depthwiseGradInputTask';
+  runRows(rt, p, 'depthwiseGradInput', task, info, [dy, f, dx], info.batch * info.inHeight);
 }
 
 /**
- * Filter gradient: `dw` (zeroed by the caller) `+=` for each tap the `x` pixel times the `dy` pixel.
+ * Filter gradient: image at `x`, output gradient at `dy`, result `[fh, fw, C, M]` written at `dw`.
  *
  * @example
  * ```ts
- * fastDepthwiseConv2dGradFilter(x, dy, dw, info);
+ * fastDepthwiseConv2dGradFilter(rt, x, dy, dw, info, parallelism);
  * ```
  */
 export function fastDepthwiseConv2dGradFilter(
-  x: Float32Array,
-  dy: Float32Array,
-  dw: Float32Array,
+  rt: Runtime,
+  x: number,
+  dy: number,
+  dw: number,
   info: Conv2DInfo,
+  p: Parallelism,
 ): void {
-  const C = info.inChannels;
-  const M = info.outChannels / C;
-  if (M === 1) {
-    sweep(info, (xp, t, yp) => {
-      for (let c = 0; c < C; c++) dw[t + c]! += x[xp + c]! * dy[yp + c]!;
-    });
+  const size = info.filterHeight * info.filterWidth * info.outChannels;
+  const totalRows = info.batch * info.outHeight;
+  if (totalRows === 0 || info.outWidth === 0) {
+    rt.kernels.fillF32(dw, size, 0);
     return;
   }
-  sweep(info, (xp, t, yp) => {
-    for (let c = 0, k = 0; c < C; c++) {
-      const v = x[xp + c]!;
-      for (let m = 0; m < M; m++, k++) dw[t + k]! += v * dy[yp + k]!;
-    }
-  });
+  const rows = Math.ceil(totalRows / Math.min(totalRows, FILTER_TASKS));
+  const tasks = Math.ceil(totalRows / rows);
+  const partialBytes = tasks * size * 4;
+  const partials = rt.heap.alloc(partialBytes);
+  try {
+    withThreads(rt, p, 'depthwiseGradFilter', macsOf(info), (threads) => {
+      writeDescriptor(rt, info, x, dy, partials, rows, totalRows);
+      rt.run('depthwiseGradFilterTask', MEMORY.DEPTHWISE, tasks, threads);
+    });
+    rt.kernels.sumPartials(dw, partials, tasks, size, size, 0);
+  } finally {
+    rt.heap.free(partials, partialBytes);
+  }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Heap, sizeClass } from './heap.js';
+import { FreeRanges } from './free-ranges.js';
+import { Heap, LARGE_BLOCK, sizeClass } from './heap.js';
 import { MEMORY } from './layout.js';
 import { createRuntime } from './runtime.js';
 
@@ -71,11 +72,58 @@ describe('heap', () => {
     expect(heap.stats().inUse).toBe(64);
   });
 
+  it('hands a freed large block out again for a smaller size, and merges neighbours for a larger one', () => {
+    const heap = new Heap(new WebAssembly.Memory({ initial: 2, maximum: 4096, shared: true }));
+    const mib = LARGE_BLOCK;
+    const a = heap.alloc(3 * mib);
+    const b = heap.alloc(2 * mib);
+    const guard = heap.alloc(100); // keeps a and b below the top
+    heap.free(a, 3 * mib);
+    const c = heap.alloc(mib + 5); // best fit inside a's range
+    expect(c).toBe(a);
+    heap.free(b, 2 * mib);
+    heap.free(c, mib + 5);
+    const top = heap.stats().top;
+    expect(heap.alloc(5 * mib)).toBe(a); // a and b merged
+    expect(heap.stats().top).toBe(top);
+    expect(heap.stats().inUse).toBe(5 * mib + 128);
+    heap.free(guard, 100);
+  });
+
+  it('gives a large block freed at the top back to the top of the heap', () => {
+    const heap = new Heap(new WebAssembly.Memory({ initial: 2, maximum: 4096, shared: true }));
+    const a = heap.alloc(2 * LARGE_BLOCK);
+    heap.free(a, 2 * LARGE_BLOCK);
+    expect(heap.stats().top).toBe(a);
+    const b = heap.alloc(3 * LARGE_BLOCK); // grows from the same address
+    expect(b).toBe(a);
+    expect(heap.stats().top).toBe(a + 3 * LARGE_BLOCK);
+  });
+
   it('reports running out of memory clearly', () => {
     const heap = new Heap(new WebAssembly.Memory({ initial: 2, maximum: 4 }));
     expect(() => heap.alloc(1 << 20)).toThrow(
       /cpu: out of WebAssembly memory: cannot allocate 1048576 bytes/,
     );
+  });
+});
+
+describe('free ranges', () => {
+  it('merges a freed range with both neighbours and cuts the best fit', () => {
+    const free = new FreeRanges();
+    free.give(1000, 100);
+    free.give(1300, 100);
+    free.give(2000, 50);
+    expect(free.count).toBe(3);
+    free.give(1100, 200); // joins [1000, 1100) and [1300, 1400)
+    expect(free.count).toBe(2);
+    expect(free.bytes).toBe(450);
+    expect(free.take(40)).toBe(2000); // the smallest range that fits
+    expect(free.take(400)).toBe(1000);
+    expect(free.take(1)).toBe(2040);
+    expect(free.take(1000)).toBe(-1);
+    expect(free.takeEndingAt(2050)).toBe(2041);
+    expect(free.takeEndingAt(2050)).toBe(-1);
   });
 });
 

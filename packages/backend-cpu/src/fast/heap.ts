@@ -1,12 +1,15 @@
 /**
- * The WebAssembly memory that holds tensors and scratch, with a size-bucketed allocator: freed blocks go
- * to a free list per size class and are handed out again before the memory grows. Tensors created by the
+ * The WebAssembly memory that holds tensors and scratch, with a size-bucketed allocator: freed small blocks
+ * go to a free list per size class, freed large ones (from {@link LARGE_BLOCK} bytes) to address-ordered free
+ * ranges that merge with their neighbours and serve any smaller size (or give the space back to the top of
+ * the heap), and both are handed out again before the memory grows. Tensors created by the
  * fast kernels (and uploads) live here permanently, so kernels read and write them in place.
  *
  * @packageDocumentation
  */
 import type { DType, Shape, TypedArray } from '@neurona/core';
 import type { CpuRecord } from '../storage.js';
+import { FreeRanges } from './free-ranges.js';
 import { MEMORY } from './layout.js';
 
 const PAGE = 65536;
@@ -29,6 +32,21 @@ export function sizeClass(bytes: number): number {
   return Math.ceil(bytes / step) * step;
 }
 
+/**
+ * Smallest block (bytes) kept in the free ranges rather than a size class; it is rounded to 4 KiB.
+ *
+ * @example
+ * ```ts
+ * const large = bytes >= LARGE_BLOCK;
+ * ```
+ */
+export const LARGE_BLOCK = 1 << 20;
+
+/** Bytes a block of `bytes` takes: its size class, or for a large block a multiple of 4 KiB. */
+function blockSize(bytes: number): number {
+  return bytes >= LARGE_BLOCK ? Math.ceil(bytes / 4096) * 4096 : sizeClass(bytes);
+}
+
 const BYTES: Record<DType, number> = { float32: 4, int32: 4, bool: 1 };
 
 /**
@@ -47,6 +65,7 @@ export class Heap {
   readonly shared: boolean;
   private top: number = MEMORY.HEAP_BASE;
   private readonly freeLists = new Map<number, number[]>();
+  private readonly freeRanges = new FreeRanges();
   private buffer: ArrayBufferLike;
   private f32View: Float32Array;
   private i32View: Int32Array;
@@ -112,11 +131,20 @@ export class Heap {
   /** Allocate at least `bytes` bytes, 64-byte aligned, contents undefined. Returns 0 for 0 bytes. */
   alloc(bytes: number): number {
     if (bytes <= 0) return 0;
-    const cls = sizeClass(bytes);
+    const cls = blockSize(bytes);
     this.inUse += cls;
-    const list = this.freeLists.get(cls);
-    if (list !== undefined && list.length > 0) return list.pop()!;
-    const ptr = this.top;
+    let ptr: number;
+    if (cls >= LARGE_BLOCK) {
+      const fit = this.freeRanges.take(cls);
+      if (fit >= 0) return fit;
+      // A free range at the top of the heap is extended rather than left behind.
+      const tail = this.freeRanges.takeEndingAt(this.top);
+      ptr = tail >= 0 ? tail : this.top;
+    } else {
+      const list = this.freeLists.get(cls);
+      if (list !== undefined && list.length > 0) return list.pop()!;
+      ptr = this.top;
+    }
     const need = ptr + cls + GUARD;
     const have = this.memory.buffer.byteLength;
     if (need > have) {
@@ -130,6 +158,7 @@ export class Heap {
           this.memory.grow(Math.ceil((need - have) / PAGE));
         } catch {
           this.inUse -= cls;
+          if (ptr < this.top) this.freeRanges.give(ptr, this.top - ptr);
           throw new Error(
             `cpu: out of WebAssembly memory: cannot allocate ${bytes} bytes (${have} bytes in use by the fast kernels)`,
           );
@@ -140,11 +169,17 @@ export class Heap {
     return ptr;
   }
 
-  /** Return a block from {@link alloc} (the same `bytes`) to its size class's free list. */
+  /** Return a block from {@link alloc} (the same `bytes`) to its size class's free list, or to the free ranges. */
   free(ptr: number, bytes: number): void {
     if (ptr === 0) return;
-    const cls = sizeClass(bytes);
+    const cls = blockSize(bytes);
     this.inUse -= cls;
+    if (cls >= LARGE_BLOCK) {
+      this.freeRanges.give(ptr, cls);
+      const start = this.freeRanges.takeEndingAt(this.top);
+      if (start >= 0) this.top = start;
+      return;
+    }
     let list = this.freeLists.get(cls);
     if (list === undefined) {
       list = [];

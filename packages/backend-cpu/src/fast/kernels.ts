@@ -129,21 +129,6 @@ export function fastKernels(
         if (!empty(out)) run(rt, ptr(a), ptr(b), o, info, par);
       });
 
-  /** A direct-loop kernel over float32 views of its operands and of its (zeroed) output. */
-  const direct =
-    (run: typeof fastDepthwiseConv2d) =>
-    (a: Operand, b: Operand, info: Conv2DInfo, out: TensorInfo): Handle =>
-      produce(out, (o) => {
-        if (empty(out)) return;
-        const pa = ptr(a); // pointers first: copying an operand in may grow the memory
-        const pb = ptr(b);
-        const f32 = (p: number, shape: readonly number[]) =>
-          heap.view('float32', p, sizeOf(shape)) as Float32Array;
-        const y = f32(o, out.shape);
-        y.fill(0);
-        run(f32(pa, a.shape), f32(pb, b.shape), y, info);
-      });
-
   const maxPool = pool('maxPoolTask');
   const maxPoolGrad = pool('maxPoolGradTask');
   const avgPool = pool('avgPoolTask');
@@ -256,9 +241,9 @@ export function fastKernels(
     conv2d: conv(fastConv2d),
     conv2dGradInput: conv(fastConv2dGradInput),
     conv2dGradFilter: conv(fastConv2dGradFilter),
-    depthwiseConv2d: direct(fastDepthwiseConv2d),
-    depthwiseConv2dGradInput: direct(fastDepthwiseConv2dGradInput),
-    depthwiseConv2dGradFilter: direct(fastDepthwiseConv2dGradFilter),
+    depthwiseConv2d: conv(fastDepthwiseConv2d),
+    depthwiseConv2dGradInput: conv(fastDepthwiseConv2dGradInput),
+    depthwiseConv2dGradFilter: conv(fastDepthwiseConv2dGradFilter),
     maxPool: (x, info, out) => maxPool(x, null, info, out),
     maxPoolGrad: (dy, x, info, out) => maxPoolGrad(x, dy, info, out),
     avgPool: (x, info, out) => avgPool(x, null, info, out),

@@ -23,6 +23,8 @@ export const MEMORY = Object.freeze({
   CONV: 16384 + 512,
   /** A {@link POOL} descriptor. */
   POOL: 16384 + 768,
+  /** A {@link DEPTHWISE} descriptor. */
+  DEPTHWISE: 16384 + 1024,
   HEAP_BASE: 65536,
 });
 
@@ -147,6 +149,36 @@ export const POOL = Object.freeze({
 });
 
 /**
+ * Word indices of the depthwise convolution descriptor (class `Depthwise` in assembly/depthwise.ts).
+ *
+ * @example
+ * ```ts
+ * words[DEPTHWISE.M] = 1;
+ * ```
+ */
+export const DEPTHWISE = Object.freeze({
+  A: 0,
+  B: 1,
+  OUT: 2,
+  H: 3,
+  W: 4,
+  C: 5,
+  M: 6,
+  OUT_H: 7,
+  OUT_W: 8,
+  FH: 9,
+  FW: 10,
+  SH: 11,
+  SW: 12,
+  DH: 13,
+  DW: 14,
+  PAD_TOP: 15,
+  PAD_LEFT: 16,
+  ROWS: 17,
+  TOTAL_ROWS: 18,
+});
+
+/**
  * Op codes of `unaryF32` (assembly/elementwise.ts). Unary ops missing here run on the reference kernels.
  *
  * @example
@@ -233,6 +265,9 @@ export interface KernelExports {
   ): void;
   convGradInputTask(d: number, t: number, tid: number): void;
   convC1FilterTask(d: number, t: number, tid: number): void;
+  depthwiseTask(d: number, t: number, tid: number): void;
+  depthwiseGradInputTask(d: number, t: number, tid: number): void;
+  depthwiseGradFilterTask(d: number, t: number, tid: number): void;
   maxPoolTask(d: number, t: number, tid: number): void;
   maxPoolGradTask(d: number, t: number, tid: number): void;
   avgPoolTask(d: number, t: number, tid: number): void;
@@ -395,6 +430,9 @@ export const TASKS = Object.freeze([
   'gemmSplitKTask',
   'convGradInputTask',
   'convC1FilterTask',
+  'depthwiseTask',
+  'depthwiseGradInputTask',
+  'depthwiseGradFilterTask',
   'maxPoolTask',
   'maxPoolGradTask',
   'avgPoolTask',

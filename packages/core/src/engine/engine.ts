@@ -401,6 +401,17 @@ export class Engine {
     }
   }
 
+  /**
+   * @internal Dispose `t` before its scope ends, when nothing can still need it: it is not kept, not a
+   * variable, and not held for a backward pass (no tape records, or no tape recorded `t` and no scope keeps
+   * every intermediate for one). A tensor that may still be needed is left to its scope.
+   */
+  releaseEarly(t: Tensor): void {
+    if (t.disposedFlag || keptTensors.has(t) || t instanceof Variable) return;
+    if (this.tapes.length > 0 && (t.taped || this.scopes.some((s) => s.keepForTape))) return;
+    this.disposeTensor(t);
+  }
+
   /** Exclude a tensor from disposal by enclosing scopes. */
   keep<T extends Tensor>(t: T): T {
     keptTensors.add(t);

@@ -1,3 +1,4 @@
+import { engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { CallOptions, Layer } from '../layers/layer.js';
 import type { Node, SymbolicTensor } from '../layers/symbolic.js';
@@ -79,9 +80,20 @@ export function buildGraph(
  */
 export type NodeOverride = (node: Node, inputs: readonly Tensor[]) => Tensor[] | null;
 
+/** How many nodes read each symbolic tensor (by id); graph outputs count once more, so they are never freed. */
+function readers(graph: Graph): Map<number, number> {
+  const count = new Map<number, number>();
+  const add = (id: number) => count.set(id, (count.get(id) ?? 0) + 1);
+  for (const node of graph.nodes) for (const t of node.inputs) add(t.id);
+  for (const t of graph.outputs) add(t.id);
+  return count;
+}
+
 /**
  * Run the graph on concrete inputs (in the order of `graph.inputs`); returns the outputs in order. The caller
- * scopes memory: intermediate tensors (and masks) are left to the enclosing scope. Masks flow along the
+ * scopes memory: masks are left to the enclosing scope, and so are intermediate tensors, except that one is
+ * freed as soon as its last reader has run when nothing else can need it (see `Engine.releaseEarly`: no
+ * gradient tape holds it), so a deep model's peak memory is its widest cut, not the sum of its layers. Masks flow along the
  * edges: a layer's output mask ({@link Layer.computeMask}: `Embedding` with `maskZero`, `Masking`, and the
  * layers that pass one on) is given to the layers reading that output. `options.mask` is the first input's.
  *
@@ -99,11 +111,20 @@ export function runGraph(
   for (const [i, t] of graph.inputs.entries()) values.set(t.id, inputs[i]!);
   const first = graph.inputs[0];
   if (inputMask && first) masks.set(first.id, inputMask);
+  const reads = readers(graph);
+  const protectedTensors = new Set<Tensor>(inputs);
+  /** Symbolic ids still to be read, per concrete tensor (a layer may return its input itself). */
+  const pending = new Map<Tensor, number>();
+  const release = (t: Tensor): void => {
+    if (!protectedTensors.has(t) && !masksHold(masks, t)) engine().releaseEarly(t);
+  };
   for (const node of graph.nodes) {
     const ins = node.inputs.map((t) => values.get(t.id)!);
     // A mask reaches single-input layers (merge layers drop masks).
     const mask = node.inputs.length === 1 ? (masks.get(node.inputs[0]!.id) ?? null) : null;
     const replaced = override?.(node, ins);
+    // The outputs of a replaced node belong to whoever replaced it (a trace keeps them to show them).
+    if (replaced) for (const t of replaced) protectedTensors.add(t);
     const { outputs: outs, mask: outMask } = replaced
       ? { outputs: replaced, mask: null }
       : node.layer.invokeMasked(ins, mask ? { ...callOptions, mask } : callOptions, true);
@@ -115,7 +136,22 @@ export function runGraph(
     for (const [i, t] of node.outputs.entries()) {
       values.set(t.id, outs[i]!);
       if (outMask && outs.length === 1) masks.set(t.id, outMask);
+      const readsLeft = reads.get(t.id) ?? 0;
+      pending.set(outs[i]!, (pending.get(outs[i]!) ?? 0) + readsLeft);
+      if (readsLeft === 0 && pending.get(outs[i]!) === 0) release(outs[i]!);
+    }
+    for (const t of node.inputs) {
+      const value = values.get(t.id)!;
+      const n = (pending.get(value) ?? 0) - 1;
+      pending.set(value, n);
+      if (n === 0) release(value);
     }
   }
   return graph.outputs.map((t) => values.get(t.id)!);
+}
+
+/** Whether `t` is a mask some edge still carries (masks are left to the enclosing scope). */
+function masksHold(masks: ReadonlyMap<number, Tensor>, t: Tensor): boolean {
+  for (const m of masks.values()) if (m === t) return true;
+  return false;
 }
