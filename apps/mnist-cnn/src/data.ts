@@ -1,12 +1,16 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { type DatasetName, SIDE, type Split, splitFromIdx } from './dataset.js';
+import { type DatasetName, exampleCount, SIDE, type Split, splitFromIdx } from './dataset.js';
+import type { IdxArray } from './idx.js';
 import { readIdxFile } from './idx-file.js';
 
 export {
   CLASS_NAMES,
   type DatasetName,
+  decodeImages,
+  decodeLabels,
+  exampleCount,
   SIDE,
   type Split,
   sliceSplit,
@@ -82,17 +86,63 @@ function findFile(dir: string, base: string): string {
   throw new Error(`data: no ${base} (or ${base}.gz) in ${dir}`);
 }
 
-async function readSplit(dir: string, prefix: 'train' | 't10k', limit: number | undefined): Promise<Split> {
-  const imagesPath = findFile(dir, `${prefix}-images-idx3-ubyte`);
-  const labelsPath = findFile(dir, `${prefix}-labels-idx1-ubyte`);
-  const images = await readIdxFile(imagesPath, { rank: 3, dims: [null, SIDE, SIDE] });
-  const labels = await readIdxFile(labelsPath, { rank: 1 });
+/**
+ * The two IDX files of one split of the data set in `dir` (`train` or `t10k`: images and labels, plain or
+ * gzipped); throws, listing what was looked for, when one is missing. Reads nothing, so a program can check
+ * early that a split it will need later is there.
+ *
+ * @example
+ * ```ts
+ * const { images, labels } = splitFiles(bundledMnistDir(), 't10k');
+ * ```
+ */
+export function splitFiles(dir: string, prefix: 'train' | 't10k'): { images: string; labels: string } {
+  return {
+    images: findFile(dir, `${prefix}-images-idx3-ubyte`),
+    labels: findFile(dir, `${prefix}-labels-idx1-ubyte`),
+  };
+}
+
+/**
+ * One split as the IDX files hold it: images `[n, 28, 28]` and labels `[n]` as unsigned bytes (a quarter of
+ * the float32 size), `n` the number of examples kept and `name` the labels file (for error messages).
+ *
+ * @example
+ * ```ts
+ * const raw: IdxSplit = await readIdxSplit(bundledMnistDir(), 'train');
+ * ```
+ */
+export interface IdxSplit {
+  readonly images: IdxArray;
+  readonly labels: IdxArray;
+  readonly n: number;
+  readonly name: string;
+}
+
+/**
+ * Read the IDX files of one split (`train` or `t10k`) in `dir` without decoding the pixels: the first
+ * `limit` examples when given. Checks that images and labels agree on the count.
+ *
+ * @example
+ * ```ts
+ * const raw = await readIdxSplit(bundledMnistDir(), 'train', 2000); // raw.n === 2000
+ * ```
+ */
+export async function readIdxSplit(dir: string, prefix: 'train' | 't10k', limit?: number): Promise<IdxSplit> {
+  const files = splitFiles(dir, prefix);
+  const images = await readIdxFile(files.images, { rank: 3, dims: [null, SIDE, SIDE] });
+  const labels = await readIdxFile(files.labels, { rank: 1 });
   if (images.dims[0] !== labels.dims[0]) {
     throw new Error(
-      `data: ${imagesPath} holds ${images.dims[0]} images but ${labelsPath} holds ${labels.dims[0]} labels`,
+      `data: ${files.images} holds ${images.dims[0]} images but ${files.labels} holds ${labels.dims[0]} labels`,
     );
   }
-  return splitFromIdx(images, labels, limit, labelsPath);
+  return { images, labels, n: exampleCount(images, labels, limit, files.labels), name: files.labels };
+}
+
+async function readSplit(dir: string, prefix: 'train' | 't10k', limit: number | undefined): Promise<Split> {
+  const raw = await readIdxSplit(dir, prefix, limit);
+  return splitFromIdx(raw.images, raw.labels, raw.n, raw.name);
 }
 
 /**

@@ -67,6 +67,63 @@ export interface Split {
 export const SIDE = 28;
 
 /**
+ * How many examples a pair of decoded IDX files holds, the first `limit` of them when given; throws, naming
+ * `name` (the labels file or URL), when the images and labels disagree on the count.
+ *
+ * @example
+ * ```ts
+ * const n = exampleCount(images, labels, 2000, 'train-labels-idx1-ubyte'); // 2000
+ * ```
+ */
+export function exampleCount(
+  images: IdxArray,
+  labels: IdxArray,
+  limit: number | undefined,
+  name: string,
+): number {
+  if (images.dims[0] !== labels.dims[0]) {
+    throw new Error(`data: ${images.dims[0]} images but ${labels.dims[0]} labels in ${name}`);
+  }
+  return Math.min(images.dims[0]!, limit ?? Number.POSITIVE_INFINITY);
+}
+
+/**
+ * Images `[start, start + count)` of decoded IDX images (`[n, 28, 28]` unsigned bytes) as float32 pixels
+ * scaled from 0..255 to [0, 1], row-major (ready for a `[count, 28, 28, 1]` tensor).
+ *
+ * @example
+ * ```ts
+ * const pixels = decodeImages(parseIdx(imageBytes, 'images'), 0, 100); // 78,400 values
+ * ```
+ */
+export function decodeImages(images: IdxArray, start: number, count: number): Float32Array {
+  const px = SIDE * SIDE;
+  const bytes = images.data.subarray(start * px, (start + count) * px);
+  const out = new Float32Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[i] = bytes[i]! / 255;
+  return out;
+}
+
+/**
+ * Labels `[start, start + count)` of a decoded IDX labels file as int32 class ids; throws, naming `name`, at a
+ * label outside 0..9.
+ *
+ * @example
+ * ```ts
+ * const ids = decodeLabels(parseIdx(labelBytes, 'labels'), 0, 100, 'labels');
+ * ```
+ */
+export function decodeLabels(labels: IdxArray, start: number, count: number, name: string): Int32Array {
+  const ids = Int32Array.from(labels.data.subarray(start, start + count));
+  for (let i = 0; i < count; i++) {
+    if (ids[i]! > 9) {
+      throw new Error(`data: ${name} label ${start + i} is ${ids[i]}, expected a class id 0..9`);
+    }
+  }
+  return ids;
+}
+
+/**
  * A {@link Split} from decoded IDX images (`[n, 28, 28]`) and labels (`[n]`): the first `limit` examples,
  * pixels scaled from 0..255 to [0, 1]. Errors name `name` (the labels file or URL): a count mismatch between
  * images and labels, or a label outside 0..9.
@@ -82,18 +139,9 @@ export function splitFromIdx(
   limit: number | undefined,
   name: string,
 ): Split {
-  if (images.dims[0] !== labels.dims[0]) {
-    throw new Error(`data: ${images.dims[0]} images but ${labels.dims[0]} labels in ${name}`);
-  }
-  const n = Math.min(images.dims[0]!, limit ?? Number.POSITIVE_INFINITY);
-  const pixels = images.data.subarray(0, n * SIDE * SIDE);
-  const out = new Float32Array(pixels.length);
-  for (let i = 0; i < pixels.length; i++) out[i] = pixels[i]! / 255;
-  const ids = Int32Array.from(labels.data.subarray(0, n));
-  for (let i = 0; i < n; i++) {
-    if (ids[i]! > 9) throw new Error(`data: ${name} label ${i} is ${ids[i]}, expected a class id 0..9`);
-  }
-  return { images: out, labels: ids, n };
+  const n = exampleCount(images, labels, limit, name);
+  const ids = decodeLabels(labels, 0, n, name);
+  return { images: decodeImages(images, 0, n), labels: ids, n };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as nr from '@neurona/core';
@@ -76,6 +76,30 @@ describe('train on real MNIST (2,000 examples, 1 epoch)', () => {
     expect(fromPng.predicted).toBe(p.predicted);
     for (let c = 0; c < 10; c++) expect(fromPng.probabilities[c]).toBeCloseTo(p.probabilities[c]!, 4);
     expect(nr.memory().numTensors).toBe(before);
+  });
+
+  it('fails before training when the test split is missing (it is only read after fit)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mnist-no-test-'));
+    for (const f of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte'])
+      symlinkSync(join(bundledMnistDir(), f), join(dir, f));
+    const lines: string[] = [];
+    await expect(
+      train({
+        backend: 'cpu',
+        model: 'small',
+        epochs: 1,
+        batchSize: 16,
+        seed: 1,
+        validationSize: 0,
+        limit: 100,
+        out: join(dir, 'out'),
+        dataset: 'mnist',
+        data: dir,
+        verbose: 0,
+        log: (s) => lines.push(s),
+      }),
+    ).rejects.toThrow(`data: no t10k-images-idx3-ubyte (or t10k-images-idx3-ubyte.gz) in ${dir}`);
+    expect(lines).toEqual([]);
   });
 
   it('says clearly when there is no saved model', async () => {

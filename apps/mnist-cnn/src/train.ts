@@ -3,18 +3,11 @@ import { join, resolve } from 'node:path';
 import * as nr from '@neurona/core';
 import { type BackendName, createBackend } from './backend.js';
 import { trainingCurvesSvg } from './chart.js';
-import {
-  CLASS_NAMES,
-  type DatasetName,
-  loadTest,
-  loadTrain,
-  resolveDataDir,
-  SIDE,
-  sliceSplit,
-} from './data.js';
+import { CLASS_NAMES, type DatasetName, loadTest, readIdxSplit, resolveDataDir, splitFiles } from './data.js';
 import { buildModel, compileForTraining, type ModelName } from './models.js';
 import { type ConfusionMatrix, formatConfusion, formatPerClass, formatSeconds } from './report.js';
 import { scoreSplit } from './score.js';
+import { idxTensors, type SplitTensors } from './split-tensors.js';
 
 export { scoreSplit } from './score.js';
 
@@ -113,11 +106,11 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const start = performance.now();
   await nr.setBackend(o.backendFactory ? o.backendFactory() : createBackend(o.backend));
   const dir = resolveDataDir(o.dataset, o.data, o.env ?? process.env);
+  splitFiles(dir, 't10k'); // A missing test file fails now, not after training; the split is read after fit.
   const { x, y, xv, yv, nVal } = await trainingTensors(dir, o);
-  const test = await loadTest(dir, o.testLimit);
   log(
-    `Data: ${o.dataset} from ${dir}: ${x.shape[0]} training, ${nVal} validation, ${test.n} test images ` +
-      `(loaded in ${formatSeconds((performance.now() - start) / 1000)})`,
+    `Data: ${o.dataset} from ${dir}: ${x.shape[0]} training, ${nVal} validation images ` +
+      `(loaded in ${formatSeconds((performance.now() - start) / 1000)}; the test images are read after training)`,
   );
 
   nr.seed(o.seed);
@@ -144,6 +137,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       nr.dispose([x, y, ...(xv ? [xv] : []), ...(yv ? [yv] : [])]);
     }
 
+    const test = await loadTest(dir, o.testLimit);
     const score = await scoreSplit(model, test);
     printTestReport(log, score, o.dataset);
 
@@ -190,22 +184,23 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
 }
 
 /**
- * The training and validation tensors, made from the loaded arrays in a scope of their own: the arrays are
- * garbage once this returns, so training holds the data once (as tensors), not twice.
+ * The training and validation tensors, decoded from the IDX bytes split by split (see {@link idxTensors}):
+ * no float32 array of the whole training set is kept (or even made), so training holds the data once, as
+ * tensors, next to the bytes of the file (a quarter of their size) while this runs.
  */
 async function trainingTensors(
   dir: string,
   o: TrainOptions,
 ): Promise<{ x: nr.Tensor; y: nr.Tensor; xv: nr.Tensor | null; yv: nr.Tensor | null; nVal: number }> {
-  const all = await loadTrain(dir, o.limit);
-  const nVal = Math.min(o.validationSize, Math.floor(all.n / 10));
-  const fit = sliceSplit(all, 0, all.n - nVal);
-  const val = nVal > 0 ? sliceSplit(all, all.n - nVal, nVal) : null;
-  return {
-    x: nr.tensor(fit.images, [fit.n, SIDE, SIDE, 1]),
-    y: nr.tensor(fit.labels, [fit.n], 'int32'),
-    xv: val ? nr.tensor(val.images, [val.n, SIDE, SIDE, 1]) : null,
-    yv: val ? nr.tensor(val.labels, [val.n], 'int32') : null,
-    nVal,
-  };
+  const raw = await readIdxSplit(dir, 'train', o.limit);
+  const nVal = Math.min(o.validationSize, Math.floor(raw.n / 10));
+  const fit = idxTensors(raw.images, raw.labels, 0, raw.n - nVal, raw.name);
+  let val: SplitTensors | null = null;
+  try {
+    if (nVal > 0) val = idxTensors(raw.images, raw.labels, raw.n - nVal, nVal, raw.name);
+  } catch (e) {
+    nr.dispose([fit.x, fit.y]);
+    throw e;
+  }
+  return { x: fit.x, y: fit.y, xv: val?.x ?? null, yv: val?.y ?? null, nVal };
 }
