@@ -1,9 +1,9 @@
-import { tidy } from '../engine/api.js';
-import type { Tensor } from '../engine/tensor.js';
-import type { ConfigDict } from '../initializers/initializers.js';
 import type { Shape } from '../backend/types.js';
+import { tidy } from '../engine/api.js';
 import { engine } from '../engine/engine.js';
+import type { Tensor } from '../engine/tensor.js';
 import { sizeOf } from '../engine/tensor.js';
+import type { ConfigDict } from '../initializers/initializers.js';
 import { mul } from '../ops/binary.js';
 import { clone } from '../ops/shape.js';
 import { checkedLayer } from '../training/validate-layer.js';
