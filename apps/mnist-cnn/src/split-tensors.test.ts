@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as nr from '@neurona/core';
 import { cpu } from '@neurona/backend-cpu';
+import * as nr from '@neurona/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundledMnistDir, decodeImages, decodeLabels, readIdxSplit, splitFromIdx } from './data.js';
 import { parseIdx } from './idx.js';
