@@ -258,6 +258,33 @@ describe('autodiff', () => {
     expect(bad.maxRelError[0]).toBeGreaterThan(0.1);
   });
 
+  it('records only the calls that depend on the listed sources (a frozen trunk keeps no activations)', () => {
+    const w = nr.variable(nr.tensor1d([1, 2]), true, 'w_src');
+    const trunkWeight = nr.variable(nr.tensor1d([3, 4]), true, 'trunk_src');
+    const x = nr.tensor1d([0.5, -1]);
+    const e = nr.engine();
+    const tape = e.startTape([w]);
+    const frozen = nr.tanh(nr.mul(x, trunkWeight)); // no path from w: not recorded
+    const y = nr.sum(nr.mul(frozen, nr.square(w)));
+    e.stopTape(tape);
+    const names = tape.nodes.map((n) => n.name);
+    expect(names).not.toContain('tanh');
+    expect(names.filter((n) => n === 'mul')).toHaveLength(1); // frozen * w^2, not x * trunkWeight
+    expect(names).toContain('square');
+    expect(frozen.taped).toBe(true); // an input of a recorded call: kept for the backward pass
+    e.releaseTape(tape, new Set());
+    // The gradient with respect to the listed variables is unchanged: d/dw sum(tanh(x * t) * w^2).
+    const { grads } = nr.variableGrads(
+      () => nr.sum(nr.mul(nr.tanh(nr.mul(x, trunkWeight)), nr.square(w))),
+      [w],
+    );
+    expect(Object.keys(grads)).toEqual(['w_src']);
+    const g = grads.w_src!.dataSync();
+    expect(g[0]).toBeCloseTo(Math.tanh(1.5) * 2, 5);
+    expect(g[1]).toBeCloseTo(Math.tanh(-4) * 4, 5);
+    nr.dispose([grads, y, frozen, w, trunkWeight, x]);
+  });
+
   it('skips gradients nobody asked for (the input images of a conv layer)', () => {
     const base = cpu();
     const calls = { input: 0, filter: 0 };

@@ -67,6 +67,13 @@ export interface TapeNode {
 export interface Tape {
   readonly nodes: TapeNode[];
   readonly owned: Tensor[];
+  /**
+   * With known sources (the tensors to differentiate with respect to): the sources and every output
+   * recorded since. A kernel call none of whose inputs is here does not depend on a source, so its
+   * gradient would be zero and it is not recorded (a frozen trunk then keeps no activations for a
+   * backward pass). `null`: record every call.
+   */
+  readonly reached: Set<Tensor> | null;
 }
 
 interface Scope {
@@ -344,11 +351,17 @@ export class Engine {
     attrs?: unknown,
   ): void {
     if (this.tapes.length === 0 || this.pauseDepth > 0) return;
-    const frame = this.hooks ? this.ownerFrame() : undefined;
-    const node: TapeNode = { name, inputs, output, grad, attrs, frame };
+    let node: TapeNode | null = null;
+    for (const tape of this.tapes) {
+      const reached = tape.reached;
+      if (reached !== null && !inputs.some((t) => reached.has(t))) continue;
+      node ??= { name, inputs, output, grad, attrs, frame: this.hooks ? this.ownerFrame() : undefined };
+      tape.nodes.push(node);
+      reached?.add(output);
+    }
+    if (node === null) return;
     for (const t of inputs) t.taped = true;
     output.taped = true;
-    for (const tape of this.tapes) tape.nodes.push(node);
   }
 
   /** @internal Run `fn` without recording on any tape (intermediates are still kept for the backward pass). */
@@ -420,9 +433,12 @@ export class Engine {
 
   // ---------------------------------------------------------------- tape
 
-  /** @internal Start recording kernel calls. */
-  startTape(): Tape {
-    const tape: Tape = { nodes: [], owned: [] };
+  /**
+   * @internal Start recording kernel calls: those that depend on `sources` when given (see
+   * {@link Tape.reached}), else all.
+   */
+  startTape(sources?: readonly Tensor[]): Tape {
+    const tape: Tape = { nodes: [], owned: [], reached: sources ? new Set(sources) : null };
     this.tapes.push(tape);
     return tape;
   }
@@ -446,6 +462,7 @@ export class Engine {
     }
     tape.owned.length = 0;
     tape.nodes.length = 0;
+    tape.reached?.clear();
   }
 }
 

@@ -41,7 +41,7 @@ export function differentiate(
 ): { value: Tensor; grads: Tensor[]; xs: readonly Tensor[] } {
   const e = engine();
   return e.scoped(what, () => {
-    const tape = e.startTape();
+    const tape = e.startTape(typeof xsOrFind === 'function' ? undefined : xsOrFind);
     let value: Tensor;
     try {
       value = f();
