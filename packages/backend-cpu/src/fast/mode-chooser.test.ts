@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EXPLORE_MS, ModeChooser } from './mode-chooser.js';
+import { CLIP, EXPLORE_MS, ModeChooser, WEIGHT } from './mode-chooser.js';
 
 describe('ModeChooser', () => {
   const macs = 1 << 24;
@@ -43,5 +43,31 @@ describe('ModeChooser', () => {
     c.record(macs, false, 1, 0);
     expect(c.parallel(macs, 1)).toBe(false);
     expect(c.parallel(macs * 8, 1)).toBe(true);
+  });
+
+  it('does not leave the pool for one preempted job, but does when stalls keep coming', () => {
+    const c = new ModeChooser();
+    c.record(macs, true, 0.15, 0);
+    c.record(macs, false, 0.26, 0);
+    // One job held back 4 ms by a preempted worker: it counts as CLIP times the average, with WEIGHT.
+    c.record(macs, true, 4, 1);
+    const once = 0.15 + WEIGHT * (CLIP * 0.15 - 0.15);
+    expect(once).toBeLessThan(0.26);
+    expect(c.parallel(macs, 2)).toBe(true);
+    // Stalls on every job: the pool's figure grows by (CLIP - 1) * WEIGHT per job and loses within a few.
+    let jobs = 1;
+    for (let t = 2; c.parallel(macs, t); t++, jobs++) c.record(macs, true, 4, t);
+    expect(jobs).toBeLessThanOrEqual(3);
+  });
+
+  it('takes a re-measurement after a stale figure as it is, up to CLIP times that figure', () => {
+    const c = new ModeChooser();
+    c.record(macs, true, 0.15, 0);
+    c.record(macs, false, 0.26, 0);
+    c.record(macs, true, 4, 2 * EXPLORE_MS); // stale: replaced, but by at most CLIP * 0.15
+    expect(c.parallel(macs, 2 * EXPLORE_MS + 1)).toBe(false);
+    // The pool now looks CLIP * 0.15 / 0.26 times slower: it is measured again after that many intervals.
+    const again = 2 * EXPLORE_MS + EXPLORE_MS * ((CLIP * 0.15) / 0.26) + 1;
+    expect(c.parallel(macs, again)).toBe(true);
   });
 });
