@@ -61,6 +61,9 @@ export interface GemmSpec {
 
 const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
 
+/** Floats of packed B from which its packing is split over the threads too. */
+const PACK_PARALLEL_FLOATS = 1 << 18;
+
 /** Bytes of per-thread scratch for packed A. */
 export const PACK_A_BYTES = BLOCK.MC * BLOCK.KC * 4;
 
@@ -132,7 +135,8 @@ export function packB(
   words[base + GEMM.PB_BATCH] = bCount > 1 ? perBatch : 0;
   words[base + GEMM.N_BLOCK] = nBlock;
   words[base + GEMM.N_TASKS] = nTasks;
-  const packThreads = perBatch * bCount >= 1 << 16 ? threads : 1;
+  // Packing is a copy (about 8 GB/s on one thread): below a MiB it takes less than a worker hand-off risks.
+  const packThreads = perBatch * bCount >= PACK_PARALLEL_FLOATS ? threads : 1;
   rt.run('gemmPackBTask', MEMORY.GEMM, bCount * nTasks, packThreads);
   return { ptr, bytes };
 }

@@ -30,6 +30,7 @@ import { concatBytes, gatherBytes, padBytes, sliceBytes } from './movement.js';
 import { fastOptimizerUpdate } from './optimizer.js';
 import { fastRecurrent } from './recurrent.js';
 import type { Runtime } from './runtime.js';
+import { sparseXentRows } from './sparse-xent.js';
 
 type Table = RequiredKernels & FusedKernels;
 
@@ -279,6 +280,27 @@ export function fastKernels(
       const size = sizeOf(out.shape);
       return produce(out, (o) => {
         if (size > 0 && n > 0) k.softmaxRows(1, ptr(x), o, size / n, n);
+      });
+    },
+
+    sparseSoftmaxCrossEntropy(x, labels, out) {
+      if (x.dtype !== 'float32' || labels.dtype !== 'int32' || x.shape.length !== 2)
+        return reference.sparseSoftmaxCrossEntropy(x, labels, out);
+      const [rows, classes] = x.shape as [number, number];
+      return produce(out, (o) => {
+        if (rows > 0 && classes > 0) sparseXentRows(rt, ptr(x), ptr(labels), 0, o, rows, classes);
+      });
+    },
+
+    sparseSoftmaxCrossEntropyGrad(dy, x, labels, out) {
+      if (x.dtype !== 'float32' || labels.dtype !== 'int32' || dy.dtype !== 'float32' || x.shape.length !== 2)
+        return reference.sparseSoftmaxCrossEntropyGrad(dy, x, labels, out);
+      const [rows, classes] = x.shape as [number, number];
+      return produce(out, (o) => {
+        if (rows === 0 || classes === 0) return;
+        const px = ptr(x);
+        const pl = ptr(labels);
+        sparseXentRows(rt, px, pl, ptr(dy), o, rows, classes);
       });
     },
 

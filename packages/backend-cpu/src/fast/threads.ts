@@ -12,6 +12,12 @@ import { CONTROL, type WorkerInit, workerMain } from './worker-main.js';
 const STALL_MS = 120_000;
 /** Jobs in a row that were no faster than the caller alone would have been, before backing off. */
 const STRIKES = 3;
+/**
+ * A job's time over the caller's alone (its time per task times the tasks): below GOOD_RATIO the pool
+ * helped (a worker that started late still took a third of the tasks), above SLOW_RATIO it did not.
+ */
+const GOOD_RATIO = 0.8;
+const SLOW_RATIO = 0.95;
 /** How long to run single-threaded after backing off (ms); doubles on each back-off, halves on each good job. */
 const BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 8000;
@@ -268,19 +274,21 @@ export class WorkerPool {
   }
 
   /**
-   * Judge a job: with the caller's own time per task as the yardstick, a job that took about as long as the
-   * caller alone would have (workers preempted by a busy machine) is a strike, one that took much longer
-   * is out at once; then parallel jobs are off for a while (doubling while it keeps happening).
+   * Judge a job: with the caller's own time per task as the yardstick, a job that was not clearly faster
+   * than the caller alone would have been (workers preempted by a busy machine) is a strike; after
+   * {@link STRIKES} in a row parallel jobs are off for a while (doubling while it keeps happening). One
+   * slow job alone never backs off: a worker preempted once costs that job a time slice, while running
+   * single-threaded for the back-off would cost every job of it.
    */
   private judge(tasks: number, mine: number, total: number, worked: number): void {
     if (mine === 0 || mine === tasks) return;
     const ratio = total / ((worked / mine) * tasks);
-    if (ratio < 0.7) {
+    if (ratio < GOOD_RATIO) {
       // One good job halves the next back-off rather than resetting it: on a busy machine, where good and
       // stalled jobs alternate, threads then stay off most of the time.
       this.strikes = 0;
       this.backoffMs = Math.max(BACKOFF_MS, this.backoffMs / 2);
-    } else if (ratio > 1.5 || ++this.strikes >= STRIKES) {
+    } else if (ratio > SLOW_RATIO && ++this.strikes >= STRIKES) {
       this.strikes = 0;
       this.backoffUntil = performance.now() + this.backoffMs;
       this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs * 2);

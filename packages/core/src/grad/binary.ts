@@ -22,32 +22,53 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
 
 const mask = (t: Tensor): Tensor => cast(t, 'float32');
 
+/** Gradient `k` of a rule: `make()` when that input needs one (`needs` absent: every input does), else null. */
+const only = (needs: readonly boolean[] | undefined, k: number, make: () => Tensor): Tensor | null =>
+  needs && !needs[k] ? null : make();
+
 /**
- * Derivative rules of the broadcasting binary kernels; each sums its gradient back to the input's shape.
+ * Derivative rules of the broadcasting binary kernels; each sums its gradient back to the input's shape,
+ * and skips an input that needs no gradient (the constant divisor of a mean, a fixed scale).
  *
  * @internal
  */
 export const binaryGrads: Record<BinaryOp, GradFn | undefined> = {
-  add: (dy, [a, b]) => [sumTo(dy, a!.shape), sumTo(dy, b!.shape)],
-  sub: (dy, [a, b]) => [sumTo(dy, a!.shape), sumTo(neg(dy), b!.shape)],
-  mul: (dy, [a, b]) => [sumTo(mul(dy, b!), a!.shape), sumTo(mul(dy, a!), b!.shape)],
-  div: (dy, [a, b]) => [sumTo(div(dy, b!), a!.shape), sumTo(neg(div(mul(dy, a!), square(b!))), b!.shape)],
-  pow: (dy, [a, b], y) => {
-    const da = mul(dy, mul(b!, pow(a!, sub(b!, 1))));
-    const positive = greater(a!, 0);
-    const safeA = where(positive, a!, onesLike(a!));
-    const db = mul(dy, where(positive, mul(y, log(safeA)), zerosLike(y)));
-    return [sumTo(da, a!.shape), sumTo(db, b!.shape)];
-  },
-  maximum: (dy, [a, b]) => [
-    sumTo(mul(dy, mask(greaterEqual(a!, b!))), a!.shape),
-    sumTo(mul(dy, mask(less(a!, b!))), b!.shape),
+  add: (dy, [a, b], _y, _attrs, needs) => [
+    only(needs, 0, () => sumTo(dy, a!.shape)),
+    only(needs, 1, () => sumTo(dy, b!.shape)),
   ],
-  minimum: (dy, [a, b]) => [
-    sumTo(mul(dy, mask(lessEqual(a!, b!))), a!.shape),
-    sumTo(mul(dy, mask(greater(a!, b!))), b!.shape),
+  sub: (dy, [a, b], _y, _attrs, needs) => [
+    only(needs, 0, () => sumTo(dy, a!.shape)),
+    only(needs, 1, () => sumTo(neg(dy), b!.shape)),
   ],
-  mod: (dy, [a, b]) => [sumTo(dy, a!.shape), sumTo(mul(dy, neg(floor(div(a!, b!)))), b!.shape)],
+  mul: (dy, [a, b], _y, _attrs, needs) => [
+    only(needs, 0, () => sumTo(mul(dy, b!), a!.shape)),
+    only(needs, 1, () => sumTo(mul(dy, a!), b!.shape)),
+  ],
+  div: (dy, [a, b], _y, _attrs, needs) => [
+    only(needs, 0, () => sumTo(div(dy, b!), a!.shape)),
+    only(needs, 1, () => sumTo(neg(div(mul(dy, a!), square(b!))), b!.shape)),
+  ],
+  pow: (dy, [a, b], y, _attrs, needs) => [
+    only(needs, 0, () => sumTo(mul(dy, mul(b!, pow(a!, sub(b!, 1)))), a!.shape)),
+    only(needs, 1, () => {
+      const positive = greater(a!, 0);
+      const safeA = where(positive, a!, onesLike(a!));
+      return sumTo(mul(dy, where(positive, mul(y, log(safeA)), zerosLike(y))), b!.shape);
+    }),
+  ],
+  maximum: (dy, [a, b], _y, _attrs, needs) => [
+    only(needs, 0, () => sumTo(mul(dy, mask(greaterEqual(a!, b!))), a!.shape)),
+    only(needs, 1, () => sumTo(mul(dy, mask(less(a!, b!))), b!.shape)),
+  ],
+  minimum: (dy, [a, b], _y, _attrs, needs) => [
+    only(needs, 0, () => sumTo(mul(dy, mask(lessEqual(a!, b!))), a!.shape)),
+    only(needs, 1, () => sumTo(mul(dy, mask(greater(a!, b!))), b!.shape)),
+  ],
+  mod: (dy, [a, b], _y, _attrs, needs) => [
+    only(needs, 0, () => sumTo(dy, a!.shape)),
+    only(needs, 1, () => sumTo(mul(dy, neg(floor(div(a!, b!)))), b!.shape)),
+  ],
   equal: undefined,
   notEqual: undefined,
   less: undefined,
