@@ -1,6 +1,7 @@
 // Entry point of the WebAssembly module: every export is called from src/fast/ (single-threaded calls) or
 // by name from a worker of the pool (`...Task(descriptor, task, threadId)`).
 
+export { channelAffineTask } from './affine';
 export { convC1FilterTask, convGradInputTask } from './conv';
 export { depthwiseGradFilterTask, depthwiseGradInputTask, depthwiseTask } from './depthwise';
 export { unaryF32, binaryF32, boolToF32, i32ToF32, f32ToBool } from './elementwise';

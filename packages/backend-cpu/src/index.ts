@@ -28,6 +28,7 @@ import { fastRuntime, type Runtime } from './fast/runtime.js';
 import { coreCount, threadApi } from './fast/threads.js';
 import { binary } from './kernels/binary.js';
 import { cast } from './kernels/cast.js';
+import { channelAffine } from './kernels/channel-affine.js';
 import { concat } from './kernels/concat.js';
 import { conv2d, conv2dGradFilter, conv2dGradInput } from './kernels/conv2d.js';
 import {
@@ -225,6 +226,8 @@ export function createCpuBackend(options: CpuOptions, rt: Runtime | null): CpuBa
       make(matmulBiasActivation(input(a), input(b), bias && input(bias), act, ta, tb, out), out),
     conv2dBiasActivation: (x, f, bias, act, info, out) =>
       make(conv2dBiasActivation(input(x), input(f), bias && input(bias), act, info, out), out),
+    channelAffine: (x, m, s, o, act, out) =>
+      make(channelAffine(input(x), m && input(m), s && input(s), o && input(o), act, out), out),
   };
 
   const threads = rt?.canThread ? (options.threads ?? coreCount()) : 1;

@@ -43,6 +43,7 @@ import { Runner, sizeOf, type TfInfo } from './runner.js';
 import { WasmStorage } from './storage.js';
 
 type CompositeOnly =
+  | 'channelAffine'
   | 'optimizerUpdate'
   | 'sparseSoftmaxCrossEntropy'
   | 'sparseSoftmaxCrossEntropyGrad'
@@ -53,7 +54,7 @@ export type { WasmOptions } from './options.js';
 
 /**
  * The fused kernels this backend runs natively; the recurrent sequence kernels and the fused training kernels (in-place optimizer step, sparse softmax cross-entropy)
- * and the depthwise convolution's gradients run core's composites.
+ * and the depthwise convolution's gradients run core's composites, as does `channelAffine` (tfjs-wasm has no per-channel affine kernel).
  */
 type NativeFused = Omit<FusedKernels, SequenceKernelName | CompositeOnly>;
 

@@ -45,6 +45,7 @@ import { Runtime } from './runtime.js';
 import { GpuStorage } from './storage.js';
 
 type CompositeOnly =
+  | 'channelAffine'
   | 'optimizerUpdate'
   | 'sparseSoftmaxCrossEntropy'
   | 'sparseSoftmaxCrossEntropyGrad'
@@ -60,7 +61,7 @@ export type { GpuRecord } from './storage.js';
  * The fused kernels this backend runs natively (among them the product + bias + activation kernels, whose
  * epilogue is applied as the GEMM stores); the recurrent sequence kernels and the fused training kernels
  * (in-place optimizer step, sparse softmax cross-entropy) and the depthwise convolution kernels run core's
- * composites.
+ * composites, as does `channelAffine` (batch normalisation at inference, ReLU6).
  */
 type NativeFused = Omit<FusedKernels, SequenceKernelName | CompositeOnly>;
 

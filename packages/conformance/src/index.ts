@@ -37,6 +37,7 @@
 import type { Backend } from '@neurona/core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { registerChains } from './chains.js';
+import { registerChannelAffine } from './channel-affine.js';
 import { registerComposites } from './composites.js';
 import { registerFixtures } from './fixtures.js';
 import { registerGradientFixtures } from './fixtures-grad.js';
@@ -153,6 +154,7 @@ export function runConformance(
     registerFusedTraining(suite);
     registerRecurrent(suite);
     registerFused(suite);
+    registerChannelAffine(suite);
 
     const unknown = [...Object.keys(options.knownGaps ?? {}), ...Object.keys(tests ?? {})].filter(
       (id) => !suite.testIds.has(id),

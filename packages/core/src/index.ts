@@ -92,6 +92,7 @@ export type { SequentialArgs } from './models/sequential.js';
 export { Sequential, sequential } from './models/sequential.js';
 export * from './ops/activations.js';
 export * from './ops/binary.js';
+export * from './ops/channel-affine.js';
 export * from './ops/conv.js';
 export * from './ops/conv-transpose.js';
 export * from './ops/creation.js';

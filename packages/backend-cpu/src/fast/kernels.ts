@@ -16,6 +16,7 @@ import type {
 } from '@neurona/core';
 import { collapse } from '../kernels/strided.js';
 import { type CpuStorage, sizeOf, stridesOf } from '../storage.js';
+import { fastChannelAffine } from './affine.js';
 import { binaryPlan } from './broadcast.js';
 import { fastConv2d, fastConv2dGradFilter, fastConv2dGradInput, fastPool } from './conv.js';
 import {
@@ -341,6 +342,18 @@ export function fastKernels(
         if (empty(out)) return;
         const spec = gemmSpec(ptr(a), ptr(b), a, b, transposeA, transposeB, out, o);
         runGemm(rt, { ...spec, bias: bias ? ptr(bias) : 0, relu: activation === 'relu' }, par);
+      });
+    },
+
+    channelAffine(x, mean, scale, offset, activation, out) {
+      if (x.dtype !== 'float32') return reference.channelAffine(x, mean, scale, offset, activation, out);
+      const n = sizeOf(out.shape);
+      const c = out.shape.length === 0 ? 1 : out.shape[out.shape.length - 1]!;
+      return produce(out, (o) => {
+        if (n === 0) return;
+        const p = { x: ptr(x), mean: mean ? ptr(mean) : 0, scale: scale ? ptr(scale) : 0 };
+        const ptrs = { ...p, offset: offset ? ptr(offset) : 0, out: o };
+        fastChannelAffine(rt, ptrs, n, c, activation === 'relu6', par);
       });
     },
 

@@ -25,7 +25,29 @@ export const MEMORY = Object.freeze({
   POOL: 16384 + 768,
   /** A {@link DEPTHWISE} descriptor. */
   DEPTHWISE: 16384 + 1024,
+  /** An {@link AFFINE} descriptor. */
+  AFFINE: 16384 + 1280,
   HEAP_BASE: 65536,
+});
+
+/**
+ * Word indices of the channelAffine descriptor (class `Affine` in assembly/affine.ts).
+ *
+ * @example
+ * ```ts
+ * words[AFFINE.C] = 32;
+ * ```
+ */
+export const AFFINE = Object.freeze({
+  X: 0,
+  MEAN: 1,
+  SCALE: 2,
+  OFFSET: 3,
+  OUT: 4,
+  C: 5,
+  N: 6,
+  ROWS: 7,
+  RELU6: 8,
 });
 
 /**
@@ -272,6 +294,7 @@ export interface KernelExports {
   maxPoolGradTask(d: number, t: number, tid: number): void;
   avgPoolTask(d: number, t: number, tid: number): void;
   avgPoolGradTask(d: number, t: number, tid: number): void;
+  channelAffineTask(d: number, t: number, tid: number): void;
   unaryF32(op: number, x: number, o: number, n: number): void;
   binaryF32(
     op: number,
@@ -437,6 +460,7 @@ export const TASKS = Object.freeze([
   'maxPoolGradTask',
   'avgPoolTask',
   'avgPoolGradTask',
+  'channelAffineTask',
 ] as const);
 
 /**

@@ -53,6 +53,7 @@ export const KERNEL_KINDS: Readonly<Record<KernelName, 'required' | 'fused'>> = 
   rnnSequenceGrad: 'fused',
   matmulBiasActivation: 'fused',
   conv2dBiasActivation: 'fused',
+  channelAffine: 'fused',
 });
 
 /**

@@ -364,6 +364,19 @@ export interface FusedKernels {
     transposeB: boolean,
     out: TensorInfo,
   ): Handle;
+  /**
+   * `activation((x - mean) * scale + offset)` in one pass, float32: `mean`, `scale` and `offset` are `[C]`
+   * vectors over the last axis of `x` (C = `x.shape[rank - 1]`), or null (0, 1 and 0). `'relu6'` clamps
+   * to [0, 6]. Batch normalisation at inference and ReLU6 run on it.
+   */
+  channelAffine(
+    x: Operand,
+    mean: Operand | null,
+    scale: Operand | null,
+    offset: Operand | null,
+    activation: 'linear' | 'relu6',
+    out: TensorInfo,
+  ): Handle;
   /** `activation(conv2d(x, filter) + bias)`; `bias` is `[outChannels]` or null, fused into the output pass. */
   conv2dBiasActivation(
     x: Operand,

@@ -9,6 +9,7 @@ import {
   initializerConfig,
 } from '../initializers/initializers.js';
 import { add, mul, sub } from '../ops/binary.js';
+import { channelAffine } from '../ops/channel-affine.js';
 import { mean } from '../ops/reduce.js';
 import { reshape } from '../ops/shape.js';
 import { rsqrt, square } from '../ops/unary.js';
@@ -173,7 +174,12 @@ export class BatchNormalization extends Layer {
         this.updateMovingStats(m, v);
         y = mul(centred, rsqrt(add(v, this.epsilon)));
       } else {
-        y = mul(sub(inputs, bcast(this.movingMean!)), rsqrt(add(bcast(this.movingVariance!), this.epsilon)));
+        // Fold the statistics into one scale per feature on the small vectors, then one pass over x.
+        const inv = rsqrt(add(this.movingVariance!, this.epsilon));
+        const scale = this.gamma ? mul(inv, this.gamma) : inv;
+        if (last) return channelAffine({ x: inputs, mean: this.movingMean, scale, offset: this.beta });
+        y = mul(sub(inputs, bcast(this.movingMean!)), bcast(scale));
+        return this.beta ? add(y, bcast(this.beta)) : y;
       }
       if (this.gamma) y = mul(y, bcast(this.gamma));
       if (this.beta) y = add(y, bcast(this.beta));
