@@ -114,14 +114,23 @@ describe('fast pooling against the reference kernels', () => {
       nr.pool2dInfo([2, 24, 24, 8], [2, 2], [2, 2], 'valid'),
       nr.pool2dInfo([1, 5, 7, 4], [2, 2], [2, 2], 'valid'),
       nr.pool2dInfo([1, 6, 6, 12], [3, 3], [3, 3], 'valid'),
+      nr.pool2dInfo([1, 8, 8, 16], [2, 2], [2, 2], 'valid'),
+      nr.pool2dInfo([3, 6, 4, 4], [2, 2], [2, 2], 'valid'),
+      nr.pool2dInfo([1, 7, 9, 12], [2, 2], [2, 2], 'valid'),
+      nr.pool2dInfo([1, 6, 6, 3], [2, 2], [2, 2], 'valid'),
     ];
-    for (let trial = 0; trial < 43; trial++) {
+    for (let trial = 0; trial < 60; trial++) {
       const info = trial < tiled.length ? tiled[trial]! : poolGeometry(r);
       const xs = [info.batch, info.inHeight, info.inWidth, info.channels];
       const ys = [info.batch, info.outHeight, info.outWidth, info.channels];
       // Few distinct values, so windows have ties (the max gradient must pick the first maximum).
       const xd = Float32Array.from({ length: size(xs) }, () => int(r, -3, 3));
       if (trial % 4 === 0) xd[int(r, 0, xd.length - 1)] = Number.NaN;
+      // Windows of -Infinity (the first element wins) and several NaN (the first NaN wins).
+      if (trial % 3 === 1) {
+        for (let i = 0; i < xd.length; i += 7) xd[i] = Number.NEGATIVE_INFINITY;
+        for (let k = 0; k < 4; k++) xd[int(r, 0, xd.length - 1)] = Number.NaN;
+      }
       const x = { data: xd, shape: xs };
       const dy = { data: randomData(r, size(ys)), shape: ys };
       const label = JSON.stringify(info);
