@@ -49,6 +49,12 @@ function col2im(g: ConvGeom, cols: usize, q0: i32, rows: i32): void {
         continue;
       }
       const line = base + <usize>ih * rowBytes;
+      if (g.dw == 1 && iw0 >= 0 && iw0 + fw <= W) {
+        // The filter row's fw * C columns are contiguous floats of the image row.
+        addInto(line + <usize>iw0 * pixelBytes, src, fw * C);
+        src += <usize>fw * pixelBytes;
+        continue;
+      }
       let s = 0;
       if (C == 1 && g.dw == 1) {
         for (; s + 4 <= fw; s += 4) {

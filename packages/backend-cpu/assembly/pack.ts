@@ -157,7 +157,6 @@ export function packAIm2col(dst: usize, g: ConvGeom, q0: i32, mc: i32, k0: i32, 
   let n = q0 / perImage;
   let oh = (q0 - n * perImage) / outW;
   let ow = q0 - n * perImage - oh * outW;
-  const zero = f32x4.splat(0);
   for (let grp = 0; grp < mc; grp += 4) {
     const d = dst + ((<usize>grp * <usize>kc) << 2);
     const rows = min(4, min(mc - grp, M - q0 - grp));
@@ -165,62 +164,38 @@ export function packAIm2col(dst: usize, g: ConvGeom, q0: i32, mc: i32, k0: i32, 
       const base = g.x + <usize>n * imageBytes;
       const ih0 = oh * g.sh - g.padTop;
       const iw0 = ow * g.sw - g.padLeft;
+      // j: column within the current filter row r (j = s * C + c); with unit dilation a filter row's
+      // fw * C columns are contiguous floats of each position's image row.
+      const rowLen = g.fw * C;
+      const segments = g.dw == 1 && !(C == 1 && g.sw == 1);
       let r = rStart;
-      let s = sStart;
-      let c = cStart;
+      let j = sStart * C + cStart;
       let kk = 0;
       while (kk < kc) {
-        const run = min(C - c, kc - kk);
         const q = d + (<usize>kk << 4);
         const ih = ih0 + r * g.dh;
-        const iwA = iw0 + s * g.dw;
-        const iwB = iwA + 3 * g.sw;
-        if (<u32>ih < <u32>g.H && iwA >= 0 && iwB < W) {
-          const p = base + (<usize>(ih * W + iwA) * pixelBytes) + (<usize>c << 2);
-          if (C == 1 && g.sw == 1) {
-            v128.store(q, v128.load(p));
-          } else {
-            let cc = 0;
-            for (; cc + 4 <= run; cc += 4) {
-              const pc = p + (<usize>cc << 2);
-              storeTransposed(
-                q + (<usize>cc << 4),
-                16,
-                v128.load(pc),
-                v128.load(pc + stepBytes),
-                v128.load(pc + 2 * stepBytes),
-                v128.load(pc + 3 * stepBytes),
-              );
-            }
-            for (; cc < run; cc++) {
-              const pc = p + (<usize>cc << 2);
-              const t = q + (<usize>cc << 4);
-              store<f32>(t, load<f32>(pc));
-              store<f32>(t, load<f32>(pc + stepBytes), 4);
-              store<f32>(t, load<f32>(pc + 2 * stepBytes), 8);
-              store<f32>(t, load<f32>(pc + 3 * stepBytes), 12);
-            }
-          }
-        } else if (<u32>ih >= <u32>g.H) {
+        if (<u32>ih >= <u32>g.H) {
+          const run = min(rowLen - j, kc - kk);
           memory.fill(q, 0, <usize>run << 4);
+          kk += run;
+          j += run;
         } else {
-          const rowPtr = base + (<usize>(ih * W) * pixelBytes) + (<usize>c << 2);
-          for (let cc = 0; cc < run; cc++) {
-            let v = zero;
-            const pc = rowPtr + (<usize>cc << 2);
-            const iw1 = iwA + g.sw;
-            const iw2 = iw1 + g.sw;
-            if (<u32>iwA < <u32>W) v = f32x4.replace_lane(v, 0, load<f32>(pc + <usize>iwA * pixelBytes));
-            if (<u32>iw1 < <u32>W) v = f32x4.replace_lane(v, 1, load<f32>(pc + <usize>iw1 * pixelBytes));
-            if (<u32>iw2 < <u32>W) v = f32x4.replace_lane(v, 2, load<f32>(pc + <usize>iw2 * pixelBytes));
-            if (<u32>iwB < <u32>W) v = f32x4.replace_lane(v, 3, load<f32>(pc + <usize>iwB * pixelBytes));
-            v128.store(q + (<usize>cc << 4), v);
+          const segRun = min(rowLen - j, kc - kk);
+          if (segments && iw0 + j / C >= 0 && iw0 + 3 * g.sw + (j + segRun - 1) / C < W) {
+            copySegments(q, base + ((<usize>(ih * W + iw0) * <usize>C + <usize>j) << 2), stepBytes, segRun);
+            kk += segRun;
+            j += segRun;
+          } else {
+            const s = j / C;
+            const c = j - s * C;
+            const run = min(C - c, kc - kk);
+            packTap(q, g, base, ih, iw0 + s * g.dw, c, run, stepBytes);
+            kk += run;
+            j += run;
           }
         }
-        kk += run;
-        c = 0;
-        if (++s == g.fw) {
-          s = 0;
+        if (j == rowLen) {
+          j = 0;
           r++;
         }
       }
@@ -297,7 +272,13 @@ export function packAIm2colT(dst: usize, g: ConvGeom, kk0: i32, mc: i32, q0: i32
     // Fast cases: 4 consecutive channels of one tap; or (C = 1) 4 adjacent taps of one filter row.
     const sameTap = rows == 4 && c0 + 4 <= C;
     const tr0 = t0 / g.fw;
-    const adjacentTaps = rows == 4 && C == 1 && g.dw == 1 && t0 - tr0 * g.fw + 3 < g.fw;
+    // With unit dilation, the 4 rows of one filter row are 4 contiguous floats of each position's image row
+    // (4 channels of one tap, 4 adjacent taps of one channel, or a mix when C < 4).
+    const rowLen = g.fw * C;
+    const j0 = kk - tr0 * rowLen;
+    const adjacent = rows == 4 && g.dw == 1 && j0 + 3 < rowLen;
+    const sLo = j0 / C;
+    const sHi = (j0 + 3) / C;
     let dy0 = 0, dx0 = 0, ch0 = 0, dy1 = 0, dx1 = 0, ch1 = 0, dy2 = 0, dx2 = 0, ch2 = 0, dy3 = 0, dx3 = 0, ch3 = 0;
     for (let r = 0; r < rows; r++) {
       const t = (kk + r) / C;
@@ -327,17 +308,8 @@ export function packAIm2colT(dst: usize, g: ConvGeom, kk0: i32, mc: i32, q0: i32
         } else {
           v128.store(q, f32x4.splat(0));
         }
-      } else if (adjacentTaps) {
-        const ih = ih0 + dy0;
-        const iw = iw0 + dx0;
-        if (<u32>ih < <u32>g.H && iw >= 0 && iw + 3 < W) {
-          v128.store(q, v128.load(base + (<usize>(ih * W + iw) << 2)));
-        } else {
-          store<f32>(q, pixel(g, base, ih, iw, 0));
-          store<f32>(q, pixel(g, base, ih, iw + 1, 0), 4);
-          store<f32>(q, pixel(g, base, ih, iw + 2, 0), 8);
-          store<f32>(q, pixel(g, base, ih, iw + 3, 0), 12);
-        }
+      } else if (adjacent && <u32>(ih0 + dy0) < <u32>g.H && iw0 + sLo >= 0 && iw0 + sHi < W) {
+        v128.store(q, v128.load(base + ((<usize>((ih0 + dy0) * W + iw0) * <usize>C + <usize>j0) << 2)));
       } else {
         store<f32>(q, pixel(g, base, ih0 + dy0, iw0 + dx0, ch0));
         store<f32>(q, rows > 1 ? pixel(g, base, ih0 + dy1, iw0 + dx1, ch1) : 0, 4);
@@ -361,4 +333,65 @@ export function packAIm2colT(dst: usize, g: ConvGeom, kk0: i32, mc: i32, q0: i32
 function pixel(g: ConvGeom, base: usize, ih: i32, iw: i32, ch: i32): f32 {
   if (<u32>ih >= <u32>g.H || <u32>iw >= <u32>g.W) return 0;
   return load<f32>(base + ((<usize>(ih * g.W + iw) * <usize>g.C + <usize>ch) << 2));
+}
+
+/**
+ * Columns `[0, run)` of 4 positions whose columns are contiguous floats `stepBytes` apart (position i at
+ * `p + i * stepBytes`), packed as 4 x 4 transposes.
+ */
+// @ts-ignore: decorator
+@inline
+function copySegments(q: usize, p: usize, stepBytes: usize, run: i32): void {
+  let jj = 0;
+  for (; jj + 4 <= run; jj += 4) {
+    const pc = p + (<usize>jj << 2);
+    storeTransposed(
+      q + (<usize>jj << 4),
+      16,
+      v128.load(pc),
+      v128.load(pc + stepBytes),
+      v128.load(pc + 2 * stepBytes),
+      v128.load(pc + 3 * stepBytes),
+    );
+  }
+  for (; jj < run; jj++) {
+    const pc = p + (<usize>jj << 2);
+    const t = q + (<usize>jj << 4);
+    store<f32>(t, load<f32>(pc));
+    store<f32>(t, load<f32>(pc + stepBytes), 4);
+    store<f32>(t, load<f32>(pc + 2 * stepBytes), 8);
+    store<f32>(t, load<f32>(pc + 3 * stepBytes), 12);
+  }
+}
+
+/**
+ * Channels `[c, c + run)` of one tap for 4 positions of an output row (image row `ih`, in range; first
+ * position's pixel `iwA`, the others `g.sw` apart), packed at `q`; pixels outside the row read as 0.
+ */
+function packTap(q: usize, g: ConvGeom, base: usize, ih: i32, iwA: i32, c: i32, run: i32, stepBytes: usize): void {
+  const C = g.C;
+  const W = g.W;
+  const pixelBytes = <usize>C << 2;
+  const iwB = iwA + 3 * g.sw;
+  if (iwA >= 0 && iwB < W) {
+    const p = base + (<usize>(ih * W + iwA) * pixelBytes) + (<usize>c << 2);
+    if (C == 1 && g.sw == 1) {
+      v128.store(q, v128.load(p));
+    } else {
+      copySegments(q, p, stepBytes, run);
+    }
+    return;
+  }
+  const rowPtr = base + (<usize>(ih * W) * pixelBytes) + (<usize>c << 2);
+  for (let cc = 0; cc < run; cc++) {
+    let v = f32x4.splat(0);
+    const pc = rowPtr + (<usize>cc << 2);
+    const iw1 = iwA + g.sw;
+    const iw2 = iw1 + g.sw;
+    if (<u32>iwA < <u32>W) v = f32x4.replace_lane(v, 0, load<f32>(pc + <usize>iwA * pixelBytes));
+    if (<u32>iw1 < <u32>W) v = f32x4.replace_lane(v, 1, load<f32>(pc + <usize>iw1 * pixelBytes));
+    if (<u32>iw2 < <u32>W) v = f32x4.replace_lane(v, 2, load<f32>(pc + <usize>iw2 * pixelBytes));
+    if (<u32>iwB < <u32>W) v = f32x4.replace_lane(v, 3, load<f32>(pc + <usize>iwB * pixelBytes));
+    v128.store(q + (<usize>cc << 4), v);
+  }
 }

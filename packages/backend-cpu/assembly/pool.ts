@@ -146,6 +146,10 @@ export function maxPoolGradTask(d: usize, n: i32, tid: i32): void {
 function maxPoolGradTiles(g: PoolGeom, x: usize, dx: usize, dy: usize): void {
   const C = g.C;
   const rowFloats = g.W * C;
+  if (g.fh == 2 && g.fw == 2) {
+    maxPoolGradTiles2x2(g, x, dx, dy);
+    return;
+  }
   const ninf = f32x4.splat(-Infinity);
   const zero = f32x4.splat(0);
   const lanes = i32x4(0, 1, 2, 3);
@@ -174,6 +178,50 @@ function maxPoolGradTiles(g: PoolGeom, x: usize, dx: usize, dy: usize): void {
             idx = i32x4.add(idx, i32x4.splat(C));
           }
         }
+      }
+    }
+  }
+}
+
+/** Whether each lane of `v` is the window's winner `m`: equal to it, or NaN (then `m` is NaN too). */
+// @ts-ignore: decorator
+@inline
+function hits(v: v128, m: v128): v128 {
+  return v128.or(f32x4.eq(v, m), f32x4.ne(v, v));
+}
+
+/**
+ * {@link maxPoolGradTiles} for 2x2 windows: the window's max (NaN if any lane is NaN) from three vector
+ * max, then dy goes to the first of the four elements that equals it (or the first NaN), 0 to the others.
+ */
+function maxPoolGradTiles2x2(g: PoolGeom, x: usize, dx: usize, dy: usize): void {
+  const C = g.C;
+  const pixel = <usize>C << 2;
+  const rowBytes = <usize>g.W * pixel;
+  for (let oh = 0; oh < g.outH; oh++) {
+    const rowOff = <usize>(oh * 2) * rowBytes;
+    for (let ow = 0; ow < g.outW; ow++, dy += pixel) {
+      const off0 = rowOff + <usize>(ow * 2) * pixel;
+      const p = x + off0;
+      const q = dx + off0;
+      for (let c = 0; c < C; c += 4) {
+        const o = <usize>c << 2;
+        const v0 = v128.load(p + o);
+        const v1 = v128.load(p + pixel + o);
+        const v2 = v128.load(p + rowBytes + o);
+        const v3 = v128.load(p + rowBytes + pixel + o);
+        const m = f32x4.max(f32x4.max(v0, v1), f32x4.max(v2, v3));
+        const h0 = hits(v0, m);
+        const h1 = v128.andnot(hits(v1, m), h0);
+        let taken = v128.or(h0, h1);
+        const h2 = v128.andnot(hits(v2, m), taken);
+        taken = v128.or(taken, h2);
+        const h3 = v128.andnot(hits(v3, m), taken);
+        const gv = v128.load(dy + o);
+        v128.store(q + o, v128.and(gv, h0));
+        v128.store(q + pixel + o, v128.and(gv, h1));
+        v128.store(q + rowBytes + o, v128.and(gv, h2));
+        v128.store(q + rowBytes + pixel + o, v128.and(gv, h3));
       }
     }
   }

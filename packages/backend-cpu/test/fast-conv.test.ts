@@ -59,7 +59,7 @@ function checkConv(info: nr.Conv2DInfo, r: () => number, label: string): void {
 describe('fast convolutions against the reference kernels', () => {
   it('random geometries: strides, paddings, dilations, channel counts', () => {
     const r = rng(10);
-    for (let trial = 0; trial < 60; trial++) {
+    for (let trial = 0; trial < 120; trial++) {
       const info = geometry(r);
       checkConv(info, r, JSON.stringify(info));
     }
@@ -80,6 +80,14 @@ describe('fast convolutions against the reference kernels', () => {
     checkConv(nr.conv2dInfo([2, 28, 28, 1], [5, 5, 1, 8], [1, 1], 'valid', [1, 1]), r, 'mnist conv1');
     checkConv(nr.conv2dInfo([2, 12, 12, 8], [5, 5, 8, 16], [1, 1], 'valid', [1, 1]), r, 'mnist conv2');
     checkConv(nr.conv2dInfo([1, 7, 6, 40], [3, 3, 40, 12], [1, 1], 'same', [1, 1]), r, 'K = 360');
+    // Few input channels: packing by contiguous filter-row segments, padded edges, strides, batch 1.
+    checkConv(nr.conv2dInfo([1, 32, 32, 3], [3, 3, 3, 32], [1, 1], 'same', [1, 1]), r, 'cifar conv1');
+    checkConv(nr.conv2dInfo([1, 11, 13, 3], [5, 4, 3, 7], [2, 1], 'same', [1, 1]), r, 'C = 3, stride 2x1');
+    checkConv(nr.conv2dInfo([2, 9, 15, 3], [3, 5, 3, 5], [1, 3], 'valid', [1, 1]), r, 'C = 3, stride 1x3');
+    checkConv(nr.conv2dInfo([1, 10, 17, 2], [3, 3, 2, 9], [1, 2], 'same', [1, 1]), r, 'C = 2, stride 1x2');
+    checkConv(nr.conv2dInfo([1, 13, 11, 1], [5, 5, 1, 8], [2, 2], 'same', [1, 1]), r, 'C = 1, stride 2');
+    checkConv(nr.conv2dInfo([1, 12, 14, 3], [3, 3, 3, 4], [1, 1], 'valid', [2, 2]), r, 'C = 3, dilated');
+    checkConv(nr.conv2dInfo([1, 9, 9, 5], [5, 5, 5, 3], [1, 1], 'same', [1, 1]), r, 'C = 5, same');
     // Many positions per image: the filter gradient takes the split-K path.
     checkConv(nr.conv2dInfo([3, 40, 40, 1], [3, 3, 1, 4], [1, 1], 'same', [1, 1]), r, 'long filter gradient');
   });
@@ -106,14 +114,23 @@ describe('fast pooling against the reference kernels', () => {
       nr.pool2dInfo([2, 24, 24, 8], [2, 2], [2, 2], 'valid'),
       nr.pool2dInfo([1, 5, 7, 4], [2, 2], [2, 2], 'valid'),
       nr.pool2dInfo([1, 6, 6, 12], [3, 3], [3, 3], 'valid'),
+      nr.pool2dInfo([1, 8, 8, 16], [2, 2], [2, 2], 'valid'),
+      nr.pool2dInfo([3, 6, 4, 4], [2, 2], [2, 2], 'valid'),
+      nr.pool2dInfo([1, 7, 9, 12], [2, 2], [2, 2], 'valid'),
+      nr.pool2dInfo([1, 6, 6, 3], [2, 2], [2, 2], 'valid'),
     ];
-    for (let trial = 0; trial < 43; trial++) {
+    for (let trial = 0; trial < 60; trial++) {
       const info = trial < tiled.length ? tiled[trial]! : poolGeometry(r);
       const xs = [info.batch, info.inHeight, info.inWidth, info.channels];
       const ys = [info.batch, info.outHeight, info.outWidth, info.channels];
       // Few distinct values, so windows have ties (the max gradient must pick the first maximum).
       const xd = Float32Array.from({ length: size(xs) }, () => int(r, -3, 3));
       if (trial % 4 === 0) xd[int(r, 0, xd.length - 1)] = Number.NaN;
+      // Windows of -Infinity (the first element wins) and several NaN (the first NaN wins).
+      if (trial % 3 === 1) {
+        for (let i = 0; i < xd.length; i += 7) xd[i] = Number.NEGATIVE_INFINITY;
+        for (let k = 0; k < 4; k++) xd[int(r, 0, xd.length - 1)] = Number.NaN;
+      }
       const x = { data: xd, shape: xs };
       const dy = { data: randomData(r, size(ys)), shape: ys };
       const label = JSON.stringify(info);
