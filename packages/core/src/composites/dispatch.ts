@@ -72,7 +72,10 @@ export function runFused<A>(call: FusedCall<A>): Tensor {
     }
   });
   const composite = call.kernel ? () => e.framed({ composite: call.kernel }, call.composite) : call.composite;
-  const y = e.paused(() => e.scoped(call.name, composite));
+  const z = e.paused(() => e.scoped(call.name, composite));
+  // A composite may hand back an input unchanged (nothing to do); the fused op's output must still be a new
+  // tensor, or the tape would record a node whose output is its own input.
+  const y = call.inputs.includes(z) ? e.view(z, z.shape) : z;
   if (!shapesEqual(y.shape, call.out.shape) || y.dtype !== call.out.dtype) {
     throw new Error(
       `${call.name}: the composite produced ${fmt(y.shape)} ${y.dtype}, expected ${fmt(call.out.shape)} ${call.out.dtype} (a bug in core)`,
