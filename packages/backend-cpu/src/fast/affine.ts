@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { type Parallelism, withThreads } from './gemm.js';
+import { type Parallelism, rowsPerTask, withThreads } from './gemm.js';
 import { AFFINE, MEMORY } from './layout.js';
 import type { Runtime } from './runtime.js';
 
@@ -54,8 +54,7 @@ export function fastChannelAffine(
   const row = flat ? Math.min(n, FLAT_ROW) : c;
   const totalRows = Math.ceil(n / row);
   withThreads(rt, par, 'channelAffine', n * ELEMENT_WEIGHT, (threads) => {
-    const tasks = Math.min(totalRows, threads > 1 ? threads * TASKS_PER_THREAD : 1);
-    const rows = Math.ceil(totalRows / tasks);
+    const rows = rowsPerTask(totalRows, threads, TASKS_PER_THREAD);
     const w = rt.heap.i32();
     const d = MEMORY.AFFINE >> 2;
     w[d + AFFINE.X] = p.x;

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import type { Conv2DInfo } from '@neurona/core';
-import { type Parallelism, withThreads } from './gemm.js';
+import { type Parallelism, rowsPerTask, withThreads } from './gemm.js';
 import { DEPTHWISE, MEMORY, type TaskName } from './layout.js';
 import type { Runtime } from './runtime.js';
 
@@ -67,8 +67,7 @@ function runRows(
   totalRows: number,
 ): void {
   withThreads(rt, p, kind, macsOf(info), (threads) => {
-    const tasks = Math.min(totalRows, threads > 1 ? threads * TASKS_PER_THREAD : 1);
-    const rows = Math.ceil(totalRows / tasks);
+    const rows = rowsPerTask(totalRows, threads, TASKS_PER_THREAD);
     writeDescriptor(rt, info, ...operands, rows, totalRows);
     rt.run(task, MEMORY.DEPTHWISE, Math.ceil(totalRows / rows), threads);
   });

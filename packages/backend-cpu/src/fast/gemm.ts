@@ -202,6 +202,20 @@ export function withThreads(
   if (measured) chooser!.record(macs, parallel, performance.now() - start);
 }
 
+/**
+ * Rows per task when a job of `totalRows` independent rows runs as about `perThread` tasks per thread
+ * (small tasks balance a preempted thread), or as one task on the calling thread alone.
+ *
+ * @example
+ * ```ts
+ * const rows = rowsPerTask(totalRows, threads, 4);
+ * rt.run('channelAffineTask', MEMORY.AFFINE, Math.ceil(totalRows / rows), threads);
+ * ```
+ */
+export function rowsPerTask(totalRows: number, threads: number, perThread: number): number {
+  return Math.ceil(totalRows / Math.min(totalRows, threads > 1 ? threads * perThread : 1));
+}
+
 /** The product `s` on `threads` threads (1: the calling thread alone). */
 function gemmWithThreads(rt: Runtime, s: GemmSpec, threads: number): void {
   const { M, N, K, batch } = s;
