@@ -17,6 +17,7 @@ import {
   withThreads,
   writeGemmSpec,
 } from './gemm.js';
+import type { HeapRecord } from './heap.js';
 import { A_MODE, BLOCK, CONV_GEOM, GEMM, MEMORY, POOL, type TaskName } from './layout.js';
 import type { Runtime } from './runtime.js';
 
@@ -51,7 +52,8 @@ function dims(info: Conv2DInfo): { P: number; KK: number; D: number } {
 
 /**
  * Forward convolution: image at `x`, filter at `f`, output at `y` (all float32, NHWC / HWIO); optional
- * per-channel `bias` pointer and ReLU fused into the write-back.
+ * per-channel `bias` pointer and ReLU fused into the write-back. `filterOwner` (the filter's record) may keep
+ * the filter's packed panels for the next call.
  *
  * @example
  * ```ts
@@ -67,9 +69,11 @@ export function fastConv2d(
   p: Parallelism,
   bias = 0,
   relu = false,
+  filterOwner?: HeapRecord,
 ): void {
   const { P, KK, D } = dims(info);
   const common = {
+    bOwner: filterOwner,
     N: D,
     K: KK,
     batch: 1,

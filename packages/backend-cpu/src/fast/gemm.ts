@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import type { HeapRecord } from './heap.js';
 import { A_MODE, BLOCK, GEMM, GEMM_FLAGS, MEMORY } from './layout.js';
 import { ModeChooser } from './mode-chooser.js';
 import type { Runtime } from './runtime.js';
@@ -29,7 +30,8 @@ export interface Parallelism {
  * `a + (b * aBatch + i * aRs + k * aCs) * 4`, and likewise for B; C is row-major with row stride `ldc`.
  * A batch stride of 0 broadcasts. `aMode` 1/2 reads A as the im2col matrix (or its transpose) of the
  * convolution geometry at `geom` (batch must be 1). `bias` (pointer, one value per column) and `relu` are
- * applied to the result.
+ * applied to the result. `bOwner`, the record whose data B is, may keep B's packed panels for the next
+ * product with the same B (a weight during inference).
  *
  * @example
  * ```ts
@@ -57,6 +59,7 @@ export interface GemmSpec {
   readonly accumulate?: boolean;
   readonly bias?: number;
   readonly relu?: boolean;
+  readonly bOwner?: HeapRecord;
 }
 
 const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
@@ -139,6 +142,40 @@ export function packB(
   const packThreads = perBatch * bCount >= PACK_PARALLEL_FLOATS ? threads : 1;
   rt.run('gemmPackBTask', MEMORY.GEMM, bCount * nTasks, packThreads);
   return { ptr, bytes };
+}
+
+/**
+ * B of the descriptor packed as {@link packB} does, reusing panels `owner` keeps (see
+ * `HeapRecord.derived`) when B is the whole of one unbatched record. `kept`: the block belongs to the
+ * owner (the caller must not free it).
+ */
+function packBFor(
+  rt: Runtime,
+  w: Int32Array,
+  bCount: number,
+  nBlock: number,
+  nTasks: number,
+  threads: number,
+  owner: HeapRecord | undefined,
+): { ptr: number; bytes: number; kept: boolean } {
+  const key =
+    owner !== undefined && bCount === 1 && w[GEMM.B] === owner.ptr
+      ? `gemmB ${w[GEMM.K]} ${w[GEMM.N]} ${w[GEMM.B_RS]} ${w[GEMM.B_CS]}`
+      : '';
+  const cached = key === '' ? 0 : owner!.derived(key);
+  if (cached !== 0) {
+    const words = rt.heap.i32();
+    const base = MEMORY.GEMM >> 2;
+    words[base + GEMM.PB] = cached;
+    words[base + GEMM.PB_BATCH] = 0;
+    words[base + GEMM.N_BLOCK] = nBlock;
+    words[base + GEMM.N_TASKS] = nTasks;
+    return { ptr: cached, bytes: 0, kept: true };
+  }
+  const packed = packB(rt, w, bCount, nBlock, nTasks, threads);
+  if (key === '' || !owner!.wantsKept(key)) return { ...packed, kept: false };
+  owner!.keep(key, packed.ptr, packed.bytes);
+  return { ...packed, kept: true };
 }
 
 /** Whether a product is long and thin enough for split-K partial sums (only for batch 1, no epilogue). */
@@ -239,7 +276,7 @@ function gemmWithThreads(rt: Runtime, s: GemmSpec, threads: number): void {
   const scratch = rt.heap.alloc(scratchBytes);
   // Views of the memory are taken after allocating: growing an unshared memory detaches older ones.
   const w = writeGemmSpec(rt, s);
-  const packed = packB(rt, w, bCount, nBlock, nTasks, threads);
+  const packed = packBFor(rt, w, bCount, nBlock, nTasks, threads, s.bOwner);
   const words = rt.heap.i32();
   const base = MEMORY.GEMM >> 2;
   words[base + GEMM.SCRATCH] = scratch;
@@ -249,7 +286,7 @@ function gemmWithThreads(rt: Runtime, s: GemmSpec, threads: number): void {
   try {
     rt.run('gemmTask', MEMORY.GEMM, batch * mTasks * nTasks, threads);
   } finally {
-    rt.heap.free(packed.ptr, packed.bytes);
+    if (!packed.kept) rt.heap.free(packed.ptr, packed.bytes);
     rt.heap.free(scratch, scratchBytes);
   }
 }

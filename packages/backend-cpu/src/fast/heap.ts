@@ -229,6 +229,10 @@ export class HeapRecord implements CpuRecord {
   readonly shape: Shape;
   private current: TypedArray | null = null;
   private released = false;
+  /** Data derived from this record's contents and kept with it (packed GEMM panels); freed with it. */
+  private derivedBlock: DerivedBlock | null = null;
+  /** Key of the last derivation asked for that was not kept (a second ask with the same key keeps it). */
+  private lastAsked = '';
 
   constructor(
     private readonly heap: Heap,
@@ -259,10 +263,50 @@ export class HeapRecord implements CpuRecord {
     return view;
   }
 
+  /**
+   * The kept derivation with `key` (its block's address), or 0. Derived data is kept only from the second
+   * ask for the same key with no write in between: a weight read again and again (inference) keeps its
+   * packed panels, while one that changes after every use (training) never pays for keeping them.
+   */
+  derived(key: string): number {
+    const d = this.derivedBlock;
+    return d !== null && d.key === key ? d.ptr : 0;
+  }
+
+  /** Whether a derivation with `key` just made should be kept (see {@link derived}); records the ask. */
+  wantsKept(key: string): boolean {
+    if (this.lastAsked === key) return true;
+    this.lastAsked = key;
+    return false;
+  }
+
+  /** Keep `bytes` at `ptr` (a block from this record's heap, now owned by it) as derivation `key`. */
+  keep(key: string, ptr: number, bytes: number): void {
+    this.forget();
+    this.derivedBlock = { key, ptr, bytes };
+  }
+
+  /** Drop derived data: call before writing to the record's contents in place. */
+  forget(): void {
+    const d = this.derivedBlock;
+    this.lastAsked = '';
+    if (d === null) return;
+    this.derivedBlock = null;
+    this.heap.free(d.ptr, d.bytes);
+  }
+
   release(): void {
     if (this.released) return;
     this.released = true;
+    this.forget();
     this.owned?.delete(this);
     this.heap.free(this.ptr, this.bytes);
   }
+}
+
+/** A block of derived data kept with a record. */
+interface DerivedBlock {
+  readonly key: string;
+  readonly ptr: number;
+  readonly bytes: number;
 }

@@ -100,6 +100,12 @@ export function fastKernels(
     return p;
   };
 
+  /** The record of an operand whose data lives in WebAssembly memory (it may keep packed panels of it). */
+  const heapRecord = (x: Operand): HeapRecord | undefined => {
+    const rec = store.get(x.handle);
+    return rec instanceof HeapRecord ? rec : undefined;
+  };
+
   /** Run `fill(outputAddress)` on a new output record; frees copies, and the output on failure. */
   const produce = (out: TensorInfo, fill: (o: number) => void): Handle => {
     const rec = heap.record(out.dtype, out.shape, sizeOf(out.shape), owned);
@@ -236,11 +242,16 @@ export function fastKernels(
     matmul(a, b, transposeA, transposeB, out) {
       if (out.dtype !== 'float32') return reference.matmul(a, b, transposeA, transposeB, out);
       return produce(out, (o) => {
-        if (!empty(out)) runGemm(rt, gemmSpec(ptr(a), ptr(b), a, b, transposeA, transposeB, out, o), par);
+        if (empty(out)) return;
+        const spec = gemmSpec(ptr(a), ptr(b), a, b, transposeA, transposeB, out, o);
+        runGemm(rt, { ...spec, bOwner: heapRecord(b) }, par);
       });
     },
 
-    conv2d: conv(fastConv2d),
+    conv2d: (x, filter, info, out) =>
+      produce(out, (o) => {
+        if (!empty(out)) fastConv2d(rt, ptr(x), ptr(filter), o, info, par, 0, false, heapRecord(filter));
+      }),
     conv2dGradInput: conv(fastConv2dGradInput),
     conv2dGradFilter: conv(fastConv2dGradFilter),
     depthwiseConv2d: conv(fastDepthwiseConv2d),
@@ -341,7 +352,8 @@ export function fastKernels(
       return produce(out, (o) => {
         if (empty(out)) return;
         const spec = gemmSpec(ptr(a), ptr(b), a, b, transposeA, transposeB, out, o);
-        runGemm(rt, { ...spec, bias: bias ? ptr(bias) : 0, relu: activation === 'relu' }, par);
+        const relu = activation === 'relu';
+        runGemm(rt, { ...spec, bias: bias ? ptr(bias) : 0, relu, bOwner: heapRecord(b) }, par);
       });
     },
 
@@ -363,7 +375,8 @@ export function fastKernels(
       return produce(out, (o) => {
         if (empty(out)) return;
         const pb = bias ? ptr(bias) : 0;
-        fastConv2d(rt, ptr(x), ptr(filter), o, info, par, pb, activation === 'relu');
+        const relu = activation === 'relu';
+        fastConv2d(rt, ptr(x), ptr(filter), o, info, par, pb, relu, heapRecord(filter));
       });
     },
   };

@@ -25,6 +25,8 @@ export function fastOptimizerUpdate(rt: Runtime, store: CpuStorage): FusedKernel
   return (rule, params, grads, slots) => {
     for (let p = 0; p < params.length; p++) {
       const targets = [params[p]!, ...slots[p]!].map((o) => store.get(o.handle));
+      // Written in place below: derived data (packed GEMM panels of a weight) no longer matches.
+      for (const r of targets) if (r instanceof HeapRecord) r.forget();
       const inHeap = targets.every((r) => r instanceof HeapRecord);
       const n = sizeOf(params[p]!.shape);
       if (!inHeap || (rule.kind !== 'adam' && rule.kind !== 'sgd') || n === 0) {
