@@ -70,6 +70,20 @@ const PACK_PARALLEL_FLOATS = 1 << 18;
 /** Bytes of per-thread scratch for packed A. */
 export const PACK_A_BYTES = BLOCK.MC * BLOCK.KC * 4;
 
+/** The GEMM descriptor's words, per view of the whole memory (a new view after growth gets a new one). */
+const descriptorViews = new WeakMap<Int32Array, Int32Array>();
+
+/** A view of the GEMM descriptor, made once per view of the memory (a subarray per product costs more than the product when it is tiny). */
+function descriptorView(rt: Runtime): Int32Array {
+  const whole = rt.heap.i32();
+  let w = descriptorViews.get(whole);
+  if (w === undefined) {
+    w = whole.subarray(MEMORY.GEMM >> 2, (MEMORY.GEMM >> 2) + GEMM.WORDS);
+    descriptorViews.set(whole, w);
+  }
+  return w;
+}
+
 /**
  * Write the fields of `s` into the GEMM descriptor (the grid and buffers are set by the caller).
  *
@@ -80,8 +94,8 @@ export const PACK_A_BYTES = BLOCK.MC * BLOCK.KC * 4;
  * ```
  */
 export function writeGemmSpec(rt: Runtime, s: GemmSpec): Int32Array {
-  const w = rt.heap.i32().subarray(MEMORY.GEMM >> 2, (MEMORY.GEMM >> 2) + GEMM.WORDS);
-  w.fill(0);
+  const w = descriptorView(rt);
+  for (let i = 0; i < GEMM.WORDS; i++) w[i] = 0;
   w[GEMM.M] = s.M;
   w[GEMM.N] = s.N;
   w[GEMM.K] = s.K;
@@ -179,8 +193,42 @@ function packBFor(
 }
 
 /** Whether a product is long and thin enough for split-K partial sums (only for batch 1, no epilogue). */
-function useSplitK(s: GemmSpec): boolean {
+function useSplitK(s: FullGemmSpec): boolean {
   return s.batch === 1 && !s.bias && !s.relu && s.K >= 2048 && s.K >= 8 * s.M && s.M * s.N <= 1 << 18;
+}
+
+/** A {@link GemmSpec} with every field present. */
+type FullGemmSpec = Required<Omit<GemmSpec, 'bOwner'>> & { readonly bOwner: HeapRecord | undefined };
+
+/**
+ * `s` with every field, in one order. The callers build specs of many shapes (spreads, optional fields);
+ * the functions below read one shape, so their property reads stay monomorphic (for a product of a few
+ * hundred multiply-adds, megamorphic reads cost more than the product).
+ */
+function canonical(s: GemmSpec): FullGemmSpec {
+  return {
+    M: s.M,
+    N: s.N,
+    K: s.K,
+    batch: s.batch,
+    a: s.a,
+    aRs: s.aRs,
+    aCs: s.aCs,
+    aBatch: s.aBatch,
+    aMode: s.aMode ?? A_MODE.STRIDED,
+    geom: s.geom ?? 0,
+    b: s.b,
+    bRs: s.bRs,
+    bCs: s.bCs,
+    bBatch: s.bBatch,
+    c: s.c,
+    ldc: s.ldc,
+    cBatch: s.cBatch,
+    accumulate: s.accumulate ?? false,
+    bias: s.bias ?? 0,
+    relu: s.relu ?? false,
+    bOwner: s.bOwner,
+  };
 }
 
 /**
@@ -191,7 +239,8 @@ function useSplitK(s: GemmSpec): boolean {
  * runGemm(rt, spec, { threads: 1, threshold: Infinity });
  * ```
  */
-export function runGemm(rt: Runtime, s: GemmSpec, p: Parallelism): void {
+export function runGemm(rt: Runtime, spec: GemmSpec, p: Parallelism): void {
+  const s = canonical(spec);
   const { M, N, K, batch } = s;
   if (M === 0 || N === 0 || batch === 0) return;
   if (K === 0) {
@@ -254,7 +303,7 @@ export function rowsPerTask(totalRows: number, threads: number, perThread: numbe
 }
 
 /** The product `s` on `threads` threads (1: the calling thread alone). */
-function gemmWithThreads(rt: Runtime, s: GemmSpec, threads: number): void {
+function gemmWithThreads(rt: Runtime, s: FullGemmSpec, threads: number): void {
   const { M, N, K, batch } = s;
   if (useSplitK(s)) {
     splitK(rt, s, threads);
@@ -292,7 +341,7 @@ function gemmWithThreads(rt: Runtime, s: GemmSpec, threads: number): void {
 }
 
 /** Split K into independent partial products, then sum them in order (same result for any thread count). */
-function splitK(rt: Runtime, s: GemmSpec, threads: number): void {
+function splitK(rt: Runtime, s: FullGemmSpec, threads: number): void {
   const { M, N, K } = s;
   let kBlock = Math.max(4 * BLOCK.KC, roundUp(Math.ceil(K / 32), BLOCK.KC));
   while (Math.ceil(K / kBlock) * M * N > 1 << 21) kBlock *= 2;

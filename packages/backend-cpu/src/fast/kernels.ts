@@ -26,7 +26,7 @@ import {
 } from './depthwise.js';
 import { type GemmSpec, type Parallelism, runGemm } from './gemm.js';
 import { HeapRecord } from './heap.js';
-import { BINARY_CODES, REDUCE_CODES, type TaskName, UNARY_CODES } from './layout.js';
+import { A_MODE, BINARY_CODES, REDUCE_CODES, type TaskName, UNARY_CODES } from './layout.js';
 import { concatBytes, gatherBytes, padBytes, sliceBytes } from './movement.js';
 import { fastOptimizerUpdate } from './optimizer.js';
 import { fastRecurrent } from './recurrent.js';
@@ -37,7 +37,11 @@ type Table = RequiredKernels & FusedKernels;
 
 const BYTES = { float32: 4, int32: 4, bool: 1 } as const;
 
-/** The GEMM of a `matmul` kernel call (operands at `pa`, `pb`; output at `o`). */
+/**
+ * The GEMM of a `matmul` kernel call (operands at `pa`, `pb`; output at `o`; optional bias pointer, ReLU, and
+ * the record of B). One object literal with every field, in `GemmSpec`'s order, and no spreads: a tiny
+ * product costs less than property reads on objects of many shapes.
+ */
 function gemmSpec(
   pa: number,
   pb: number,
@@ -47,6 +51,9 @@ function gemmSpec(
   transposeB: boolean,
   out: TensorInfo,
   o: number,
+  bias: number,
+  relu: boolean,
+  bOwner: HeapRecord | undefined,
 ): GemmSpec {
   const [batch, M, N] = out.shape as [number, number, number];
   const K = transposeA ? a.shape[1]! : a.shape[2]!;
@@ -59,6 +66,8 @@ function gemmSpec(
     aRs: transposeA ? 1 : K,
     aCs: transposeA ? M : 1,
     aBatch: a.shape[0] === 1 ? 0 : M * K,
+    aMode: A_MODE.STRIDED,
+    geom: 0,
     b: pb,
     bRs: transposeB ? 1 : N,
     bCs: transposeB ? K : 1,
@@ -66,6 +75,10 @@ function gemmSpec(
     c: o,
     ldc: N,
     cBatch: M * N,
+    accumulate: false,
+    bias,
+    relu,
+    bOwner,
   };
 }
 
@@ -243,8 +256,11 @@ export function fastKernels(
       if (out.dtype !== 'float32') return reference.matmul(a, b, transposeA, transposeB, out);
       return produce(out, (o) => {
         if (empty(out)) return;
-        const spec = gemmSpec(ptr(a), ptr(b), a, b, transposeA, transposeB, out, o);
-        runGemm(rt, { ...spec, bOwner: heapRecord(b) }, par);
+        runGemm(
+          rt,
+          gemmSpec(ptr(a), ptr(b), a, b, transposeA, transposeB, out, o, 0, false, heapRecord(b)),
+          par,
+        );
       });
     },
 
@@ -351,9 +367,13 @@ export function fastKernels(
       if (K === 0) return reference.matmulBiasActivation(a, b, bias, activation, transposeA, transposeB, out);
       return produce(out, (o) => {
         if (empty(out)) return;
-        const spec = gemmSpec(ptr(a), ptr(b), a, b, transposeA, transposeB, out, o);
+        const pc = bias ? ptr(bias) : 0;
         const relu = activation === 'relu';
-        runGemm(rt, { ...spec, bias: bias ? ptr(bias) : 0, relu, bOwner: heapRecord(b) }, par);
+        runGemm(
+          rt,
+          gemmSpec(ptr(a), ptr(b), a, b, transposeA, transposeB, out, o, pc, relu, heapRecord(b)),
+          par,
+        );
       });
     },
 
