@@ -125,13 +125,25 @@ export function threadsFor(p: Parallelism, macs: number): number {
   return p.threads > 1 && macs >= p.threshold ? p.threads : 1;
 }
 
+/** Point the descriptor at packed B (`pbBatch` floats apart per batch) and its column grid. */
+function setPackedB(rt: Runtime, ptr: number, pbBatch: number, nBlock: number, nTasks: number): void {
+  const words = rt.heap.i32();
+  const base = MEMORY.GEMM >> 2;
+  words[base + GEMM.PB] = ptr;
+  words[base + GEMM.PB_BATCH] = pbBatch;
+  words[base + GEMM.N_BLOCK] = nBlock;
+  words[base + GEMM.N_TASKS] = nTasks;
+}
+
 /**
  * Pack B of the descriptor (all of K, panels of 8 columns, `bCount` batches) into a new block; the caller
- * frees it (`bytes` returned). Columns are split into `nTasks` groups of `nBlock` per batch.
+ * frees it (`bytes` returned) unless `kept`. Columns are split into `nTasks` groups of `nBlock` per batch.
+ * With `owner` (the record B is the whole of, unbatched), panels it keeps are reused and new ones may be
+ * kept by it (see `HeapRecord.derived`); a kept block belongs to the owner.
  *
  * @example
  * ```ts
- * const { ptr, bytes } = packB(rt, w, 1, nBlock, nTasks, threads);
+ * const { ptr, bytes, kept } = packB(rt, w, 1, nBlock, nTasks, threads);
  * ```
  */
 export function packB(
@@ -141,55 +153,28 @@ export function packB(
   nBlock: number,
   nTasks: number,
   threads: number,
-): { ptr: number; bytes: number } {
-  const K = w[GEMM.K]!;
-  const perBatch = roundUp(w[GEMM.N]!, BLOCK.NR) * K;
-  const bytes = bCount * perBatch * 4;
-  const ptr = rt.heap.alloc(bytes);
-  const words = rt.heap.i32();
-  const base = MEMORY.GEMM >> 2;
-  words[base + GEMM.PB] = ptr;
-  words[base + GEMM.PB_BATCH] = bCount > 1 ? perBatch : 0;
-  words[base + GEMM.N_BLOCK] = nBlock;
-  words[base + GEMM.N_TASKS] = nTasks;
-  // Packing is a copy (about 8 GB/s on one thread): below a MiB it takes less than a worker hand-off risks.
-  const packThreads = perBatch * bCount >= PACK_PARALLEL_FLOATS ? threads : 1;
-  rt.run('gemmPackBTask', MEMORY.GEMM, bCount * nTasks, packThreads);
-  return { ptr, bytes };
-}
-
-/**
- * B of the descriptor packed as {@link packB} does, reusing panels `owner` keeps (see
- * `HeapRecord.derived`) when B is the whole of one unbatched record. `kept`: the block belongs to the
- * owner (the caller must not free it).
- */
-function packBFor(
-  rt: Runtime,
-  w: Int32Array,
-  bCount: number,
-  nBlock: number,
-  nTasks: number,
-  threads: number,
-  owner: HeapRecord | undefined,
+  owner?: HeapRecord,
 ): { ptr: number; bytes: number; kept: boolean } {
+  const K = w[GEMM.K]!;
   const key =
     owner !== undefined && bCount === 1 && w[GEMM.B] === owner.ptr
-      ? `gemmB ${w[GEMM.K]} ${w[GEMM.N]} ${w[GEMM.B_RS]} ${w[GEMM.B_CS]}`
+      ? `gemmB ${K} ${w[GEMM.N]} ${w[GEMM.B_RS]} ${w[GEMM.B_CS]}`
       : '';
   const cached = key === '' ? 0 : owner!.derived(key);
   if (cached !== 0) {
-    const words = rt.heap.i32();
-    const base = MEMORY.GEMM >> 2;
-    words[base + GEMM.PB] = cached;
-    words[base + GEMM.PB_BATCH] = 0;
-    words[base + GEMM.N_BLOCK] = nBlock;
-    words[base + GEMM.N_TASKS] = nTasks;
+    setPackedB(rt, cached, 0, nBlock, nTasks);
     return { ptr: cached, bytes: 0, kept: true };
   }
-  const packed = packB(rt, w, bCount, nBlock, nTasks, threads);
-  if (key === '' || !owner!.wantsKept(key)) return { ...packed, kept: false };
-  owner!.keep(key, packed.ptr, packed.bytes);
-  return { ...packed, kept: true };
+  const perBatch = roundUp(w[GEMM.N]!, BLOCK.NR) * K;
+  const bytes = bCount * perBatch * 4;
+  const ptr = rt.heap.alloc(bytes);
+  setPackedB(rt, ptr, bCount > 1 ? perBatch : 0, nBlock, nTasks);
+  // Packing is a copy (about 8 GB/s on one thread): below a MiB it takes less than a worker hand-off risks.
+  const packThreads = perBatch * bCount >= PACK_PARALLEL_FLOATS ? threads : 1;
+  rt.run('gemmPackBTask', MEMORY.GEMM, bCount * nTasks, packThreads);
+  const kept = key !== '' && owner!.wantsKept(key);
+  if (kept) owner!.keep(key, ptr, bytes);
+  return { ptr, bytes, kept };
 }
 
 /** Whether a product is long and thin enough for split-K partial sums (only for batch 1, no epilogue). */
@@ -325,7 +310,7 @@ function gemmWithThreads(rt: Runtime, s: FullGemmSpec, threads: number): void {
   const scratch = rt.heap.alloc(scratchBytes);
   // Views of the memory are taken after allocating: growing an unshared memory detaches older ones.
   const w = writeGemmSpec(rt, s);
-  const packed = packBFor(rt, w, bCount, nBlock, nTasks, threads, s.bOwner);
+  const packed = packB(rt, w, bCount, nBlock, nTasks, threads, s.bOwner);
   const words = rt.heap.i32();
   const base = MEMORY.GEMM >> 2;
   words[base + GEMM.SCRATCH] = scratch;
