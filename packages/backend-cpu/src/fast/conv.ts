@@ -18,7 +18,8 @@ import {
   writeGemmSpec,
 } from './gemm.js';
 import type { HeapRecord } from './heap.js';
-import { A_MODE, BLOCK, CONV_GEOM, GEMM, MEMORY, POOL, type TaskName } from './layout.js';
+import type { TaskName } from './kernel-exports.js';
+import { A_MODE, BLOCK, CONV_GEOM, GEMM, MEMORY, POOL } from './layout.js';
 import type { Runtime } from './runtime.js';
 
 /** Write the geometry of `info` with image pointer `x` into the CONV descriptor. */

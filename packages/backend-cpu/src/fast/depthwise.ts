@@ -8,7 +8,8 @@
  */
 import type { Conv2DInfo } from '@neurona/core';
 import { type Parallelism, rowsPerTask, withThreads } from './gemm.js';
-import { DEPTHWISE, MEMORY, type TaskName } from './layout.js';
+import type { TaskName } from './kernel-exports.js';
+import { DEPTHWISE, MEMORY } from './layout.js';
 import type { Runtime } from './runtime.js';
 
 /** Tasks per thread of a parallel forward or input-gradient job (small tasks balance a preempted thread). */

@@ -26,7 +26,8 @@ import {
 } from './depthwise.js';
 import { type GemmSpec, type Parallelism, runGemm } from './gemm.js';
 import { HeapRecord } from './heap.js';
-import { A_MODE, BINARY_CODES, REDUCE_CODES, type TaskName, UNARY_CODES } from './layout.js';
+import type { TaskName } from './kernel-exports.js';
+import { A_MODE, BINARY_CODES, REDUCE_CODES, UNARY_CODES } from './layout.js';
 import { concatBytes, gatherBytes, padBytes, sliceBytes } from './movement.js';
 import { fastOptimizerUpdate } from './optimizer.js';
 import { fastRecurrent } from './recurrent.js';

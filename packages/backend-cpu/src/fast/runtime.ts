@@ -6,7 +6,8 @@
  * @packageDocumentation
  */
 import { Heap } from './heap.js';
-import { type KernelExports, MEMORY, TASKS, type TaskName } from './layout.js';
+import { type KernelExports, TASKS, type TaskName } from './kernel-exports.js';
+import { MEMORY } from './layout.js';
 import { type KernelVariant, loadKernelModule } from './module.js';
 import { threadsAvailable, WorkerPool } from './threads.js';
 import { WASM_MAX_PAGES } from './wasm-bytes.generated.js';
