@@ -193,6 +193,22 @@ export function binaryF32(op: i32, a: usize, aRow: i32, aCol: i32, b: usize, bRo
   }
 }
 
+/** The ReLU gradient: `o[i] = dy[i] * (y[i] > 0 ? 1 : 0)` (a product, so a NaN or infinite `dy` stays NaN). */
+export function reluGradF32(dy: usize, y: usize, o: usize, n: i32): void {
+  const one = f32x4.splat(1);
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    const mask = v128.and(f32x4.gt(v128.load(y + off), zero), one);
+    v128.store(o + off, f32x4.mul(v128.load(dy + off), mask));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(o + off, load<f32>(dy + off) * (load<f32>(y + off) > 0 ? <f32>1 : <f32>0));
+  }
+}
+
 /** bool (bytes) to float32 0/1. */
 export function boolToF32(x: usize, o: usize, n: i32): void {
   let i = 0;

@@ -4,7 +4,7 @@
 export { channelAffineTask } from './affine';
 export { convC1FilterTask, convGradInputTask } from './conv';
 export { depthwiseGradFilterTask, depthwiseGradInputTask, depthwiseTask } from './depthwise';
-export { unaryF32, binaryF32, boolToF32, i32ToF32, f32ToBool } from './elementwise';
+export { unaryF32, binaryF32, boolToF32, i32ToF32, f32ToBool, reluGradF32 } from './elementwise';
 export { gemmPackBTask, gemmSplitKTask, gemmTask, sumPartials } from './gemm';
 export { avgPoolGradTask, avgPoolTask, maxPoolGradTask, maxPoolTask } from './pool';
 export { permute4, reduceRows, segmentSum, softmaxRows } from './reduce';

@@ -51,6 +51,7 @@ import {
   rnnSequenceGrad,
 } from './kernels/recurrent.js';
 import { reduce } from './kernels/reduce.js';
+import { reluGrad } from './kernels/relu-grad.js';
 import { unsortedSegmentSum } from './kernels/segment.js';
 import { slice } from './kernels/slice.js';
 import { logSoftmax, softmax } from './kernels/softmax.js';
@@ -228,6 +229,8 @@ export function createCpuBackend(options: CpuOptions, rt: Runtime | null): CpuBa
       make(conv2dBiasActivation(input(x), input(f), bias && input(bias), act, info, out), out),
     channelAffine: (x, m, s, o, act, out) =>
       make(channelAffine(input(x), m && input(m), s && input(s), o && input(o), act, out), out),
+    reluGrad: (dy, y) =>
+      make(reluGrad(store.data(dy.handle), store.data(y.handle)), { shape: dy.shape, dtype: 'float32' }),
   };
 
   const threads = rt?.canThread ? (options.threads ?? coreCount()) : 1;

@@ -44,6 +44,7 @@ import { WasmStorage } from './storage.js';
 
 type CompositeOnly =
   | 'channelAffine'
+  | 'reluGrad'
   | 'optimizerUpdate'
   | 'sparseSoftmaxCrossEntropy'
   | 'sparseSoftmaxCrossEntropyGrad'
@@ -54,7 +55,7 @@ export type { WasmOptions } from './options.js';
 
 /**
  * The fused kernels this backend runs natively; the recurrent sequence kernels and the fused training kernels (in-place optimizer step, sparse softmax cross-entropy)
- * and the depthwise convolution's gradients run core's composites, as does `channelAffine` (tfjs-wasm has no per-channel affine kernel).
+ * and the depthwise convolution's gradients run core's composites, as do `channelAffine` (tfjs-wasm has no per-channel affine kernel) and `reluGrad`.
  */
 type NativeFused = Omit<FusedKernels, SequenceKernelName | CompositeOnly>;
 

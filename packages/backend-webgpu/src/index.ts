@@ -46,6 +46,7 @@ import { GpuStorage } from './storage.js';
 
 type CompositeOnly =
   | 'channelAffine'
+  | 'reluGrad'
   | 'optimizerUpdate'
   | 'sparseSoftmaxCrossEntropy'
   | 'sparseSoftmaxCrossEntropyGrad'
@@ -61,7 +62,7 @@ export type { GpuRecord } from './storage.js';
  * The fused kernels this backend runs natively (among them the product + bias + activation kernels, whose
  * epilogue is applied as the GEMM stores); the recurrent sequence kernels and the fused training kernels
  * (in-place optimizer step, sparse softmax cross-entropy) and the depthwise convolution kernels run core's
- * composites, as does `channelAffine` (batch normalisation at inference, ReLU6).
+ * composites, as do `channelAffine` (batch normalisation at inference, ReLU6) and `reluGrad`.
  */
 type NativeFused = Omit<FusedKernels, SequenceKernelName | CompositeOnly>;
 

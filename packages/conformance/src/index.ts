@@ -54,6 +54,7 @@ import { registerMovementOracle } from './oracle-movement.js';
 import { registerNnOracle } from './oracle-nn.js';
 import { registerReadback } from './readback.js';
 import { registerRecurrent } from './recurrent.js';
+import { registerReluGrad } from './relu-grad.js';
 import { registerTraining } from './training.js';
 
 export type { TestContext, Tolerances } from './harness.js';
@@ -155,6 +156,7 @@ export function runConformance(
     registerRecurrent(suite);
     registerFused(suite);
     registerChannelAffine(suite);
+    registerReluGrad(suite);
 
     const unknown = [...Object.keys(options.knownGaps ?? {}), ...Object.keys(tests ?? {})].filter(
       (id) => !suite.testIds.has(id),

@@ -157,6 +157,7 @@ const FUSED_PROBES: Readonly<Record<keyof FusedKernels, () => unknown>> = {
     nr.fusedConv2d({ x: nr.ones([1, 3, 3, 1]), filter: nr.ones([2, 2, 1, 1]), bias: [1] }),
   channelAffine: () =>
     nr.channelAffine({ x: [[1, 2]], mean: [0, 1], scale: [2, 3], offset: [1, 1], activation: 'relu6' }),
+  reluGrad: () => nr.grad((x) => nr.sum(nr.relu(x)))(nr.tensor([-1, 2])),
 };
 
 /** Run a recurrent layer on a `[1, 2, 3]` input (and differentiate it), then dispose the layer. */

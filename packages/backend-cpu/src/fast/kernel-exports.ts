@@ -50,6 +50,7 @@ export interface KernelExports {
     inner: number,
   ): void;
   boolToF32(x: number, o: number, n: number): void;
+  reluGradF32(dy: number, y: number, o: number, n: number): void;
   i32ToF32(x: number, o: number, n: number): void;
   f32ToBool(x: number, o: number, n: number): void;
   reduceRows(op: number, x: number, o: number, rows: number, inner: number): void;

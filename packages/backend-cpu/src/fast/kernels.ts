@@ -179,6 +179,10 @@ export function fastKernels(
       });
     },
 
+    reluGrad(dy, y, out) {
+      return produce(out, (o) => k.reluGradF32(ptr(dy), ptr(y), o, sizeOf(out.shape)));
+    },
+
     cast(x, out) {
       const n = sizeOf(out.shape);
       if (out.dtype === 'float32' && x.dtype === 'bool')

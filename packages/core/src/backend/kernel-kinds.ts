@@ -54,6 +54,7 @@ export const KERNEL_KINDS: Readonly<Record<KernelName, 'required' | 'fused'>> = 
   matmulBiasActivation: 'fused',
   conv2dBiasActivation: 'fused',
   channelAffine: 'fused',
+  reluGrad: 'fused',
 });
 
 /**

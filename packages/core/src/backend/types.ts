@@ -377,6 +377,11 @@ export interface FusedKernels {
     activation: 'linear' | 'relu6',
     out: TensorInfo,
   ): Handle;
+  /**
+   * The ReLU gradient in one pass, float32: `dy` where `y > 0`, else 0 (NaN in `y` gives 0, as `y > 0` is false).
+   * `dy` and `y` have the output's shape; `y` is the ReLU's input or its output (both are positive at the same places).
+   */
+  reluGrad(dy: Operand, y: Operand, out: TensorInfo): Handle;
   /** `activation(conv2d(x, filter) + bias)`; `bias` is `[outChannels]` or null, fused into the output pass. */
   conv2dBiasActivation(
     x: Operand,

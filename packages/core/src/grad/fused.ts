@@ -1,15 +1,14 @@
 import type { GradFn } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
-import { greater, mul } from '../ops/binary.js';
 import type { FusedConv2DAttrs, FusedMatMulAttrs } from '../ops/fused.js';
 import { sum } from '../ops/reduce.js';
-import { cast } from '../ops/shape.js';
+import { reluGrad } from '../ops/relu-grad.js';
 import { conv2dGrad } from './conv.js';
 import { matmulGrad } from './matmul.js';
 
 /** dL/d(pre-activation): ReLU passes `dy` where its output `y` is positive (y > 0 exactly when x > 0). */
 function throughActivation(dy: Tensor, y: Tensor, activation: 'linear' | 'relu'): Tensor {
-  return activation === 'relu' ? mul(dy, cast(greater(y, 0), 'float32')) : dy;
+  return activation === 'relu' ? reluGrad(dy, y) : dy;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { UnaryOp } from '../backend/types.js';
 import type { GradFn } from '../engine/engine.js';
 import { add, div, greater, mul, sub } from '../ops/binary.js';
 import { zerosLike } from '../ops/creation.js';
+import { reluGrad } from '../ops/relu-grad.js';
 import { cast } from '../ops/shape.js';
 import { exp, neg, sign, square } from '../ops/unary.js';
 
@@ -26,7 +27,7 @@ export const unaryGrads: Record<UnaryOp, GradFn | undefined> = {
   reciprocal: (dy, _x, y) => [neg(mul(dy, square(y)))],
   sigmoid: (dy, _x, y) => [mul(dy, mul(y, sub(1, y)))],
   tanh: (dy, _x, y) => [mul(dy, sub(1, square(y)))],
-  relu: (dy, [x]) => [mul(dy, cast(greater(x!, 0), 'float32'))],
+  relu: (dy, [x]) => [reluGrad(dy, x!)],
   step: zero,
   erf: (dy, [x]) => [mul(dy, mul(exp(neg(square(x!))), 2 / Math.sqrt(Math.PI)))],
   floor: zero,
