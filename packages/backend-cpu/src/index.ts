@@ -229,8 +229,7 @@ export function createCpuBackend(options: CpuOptions, rt: Runtime | null): CpuBa
       make(conv2dBiasActivation(input(x), input(f), bias && input(bias), act, info, out), out),
     channelAffine: (x, m, s, o, act, out) =>
       make(channelAffine(input(x), m && input(m), s && input(s), o && input(o), act, out), out),
-    reluGrad: (dy, y) =>
-      make(reluGrad(store.data(dy.handle), store.data(y.handle)), { shape: dy.shape, dtype: 'float32' }),
+    reluGrad: (dy, y, out) => make(reluGrad(store.data(dy.handle), store.data(y.handle)), out),
   };
 
   const threads = rt?.canThread ? (options.threads ?? coreCount()) : 1;

@@ -1,9 +1,8 @@
 import type { UnaryOp } from '../backend/types.js';
 import type { GradFn } from '../engine/engine.js';
-import { add, div, greater, mul, sub } from '../ops/binary.js';
+import { add, div, mul, sub } from '../ops/binary.js';
 import { zerosLike } from '../ops/creation.js';
 import { reluGrad } from '../ops/relu-grad.js';
-import { cast } from '../ops/shape.js';
 import { exp, neg, sign, square } from '../ops/unary.js';
 
 const zero: GradFn = (dy) => [zerosLike(dy)];

@@ -12,6 +12,7 @@ import { reluGradComposite } from '../composites/relu-grad.js';
 import type { GradFn } from '../engine/engine.js';
 import { shapesEqual, type Tensor } from '../engine/tensor.js';
 import { zerosLike } from './creation.js';
+import { fmt } from './util.js';
 
 /** Its own derivative: linear in `dy` (the same mask), constant in `y` (zero almost everywhere). */
 const reluGradGrad: GradFn = (g, [, y], _out, _attrs, needs) => [
@@ -31,9 +32,7 @@ const reluGradGrad: GradFn = (g, [, y], _out, _attrs, needs) => [
 export function reluGrad(dy: Tensor, y: Tensor): Tensor {
   const name = 'reluGrad';
   if (!shapesEqual(dy.shape, y.shape)) {
-    throw new Error(
-      `${name}: expected dy and y of one shape, got dy [${dy.shape.join(', ')}] and y [${y.shape.join(', ')}]`,
-    );
+    throw new Error(`${name}: expected dy and y of one shape, got dy ${fmt(dy.shape)} and y ${fmt(y.shape)}`);
   }
   // The kernel is float32 only; other dtypes (an int32 ReLU) take the composite.
   if (dy.dtype !== 'float32' || y.dtype !== 'float32') return reluGradComposite(dy, y);
